@@ -1,0 +1,38 @@
+# OCOP Assistant — see README.md. `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | sha256sum | cut -c1-12)
+
+.PHONY: run test chat eval model venv validate clean
+
+run: venv  ## train if the data changed, then start actions + Rasa (REST on localhost:5005)
+	$(PY) -m bot.stack
+
+test: venv  ## the whole test suite (trains the model once, cached by data hash)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+chat: venv  ## talk to the running assistant in this terminal
+	$(PY) -m bot.console
+
+eval: venv  ## held-out NLU evaluation, ours against Rasa's default pipeline
+	$(PY) bench/nlu_eval.py
+
+model: venv  ## train the model if the data changed; print its path
+	$(PY) -m bot.model
+
+validate: venv
+	$(PY) -m rasa data validate --domain domain.yml --data data/*.yml --config config.yml
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@python=$$(scripts/find-python310) && \
+	  { [ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || \
+	    { rm -rf $(VENV) && "$$python" -m venv $(VENV); }; }
+	$(PY) -m pip install --quiet --upgrade pip wheel
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+clean:
+	rm -rf $(VENV) models var .pytest_cache

@@ -1,0 +1,1 @@
+"""Custom actions of OCOP Assistant, served by ``rasa run actions``."""

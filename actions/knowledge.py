@@ -1,0 +1,73 @@
+"""The OCOP knowledge base: one YAML file per topic under ``data/knowledge/``.
+
+Officers edit those files without touching code; each entry holds the answer,
+the rules it follows, its source, when it was last checked and follow-up topics.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Text
+
+import yaml
+
+KNOWLEDGE_DIR = Path(
+    os.environ.get(
+        "OCOP_KNOWLEDGE_DIR",
+        Path(__file__).resolve().parent.parent / "data" / "knowledge",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One knowledge-base topic."""
+
+    intent: Text
+    title: Text
+    answer: Text
+    rules: Text
+    source: Text
+    last_checked: Text
+    follow_up: List[Text] = field(default_factory=list)
+    must_contain: List[Text] = field(default_factory=list)
+
+    def source_line(self) -> Text:
+        """The line appended to every answer: rules, source and check date."""
+        return (
+            f"Căn cứ: {self.rules}.\nNguồn: {self.source} "
+            f"(kiểm tra lần cuối {_vietnamese_date(self.last_checked)})."
+        )
+
+    def reply(self) -> Text:
+        """The full answer text sent to the producer."""
+        return f"{self.answer.strip()}\n\n{self.source_line()}"
+
+
+def _vietnamese_date(iso: Text) -> Text:
+    year, month, day = str(iso).split("-")
+    return f"{day}/{month}/{year}"
+
+
+@functools.lru_cache(maxsize=4)
+def load(directory: Text = str(KNOWLEDGE_DIR)) -> Dict[Text, Entry]:
+    """All entries keyed by intent name."""
+    entries: Dict[Text, Entry] = {}
+    for path in sorted(Path(directory).glob("*.yml")):
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+        entry = Entry(
+            intent=raw["intent"],
+            title=raw["title"],
+            answer=raw["answer"],
+            rules=raw["rules"],
+            source=raw["source"],
+            last_checked=str(raw["last_checked"]),
+            follow_up=list(raw.get("follow_up") or []),
+            must_contain=list(raw.get("must_contain") or []),
+        )
+        entries[entry.intent] = entry
+    return entries

@@ -1,0 +1,1 @@
+"""OCOP Assistant's own processes: the stack runner, model cache, channels and CLI."""

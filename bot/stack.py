@@ -1,0 +1,216 @@
+"""Run the whole assistant: action server, Rasa server and the bot process.
+
+``make run`` calls ``python -m bot.stack``. It trains the model if its inputs
+changed (``bot.model``), starts the child processes, waits until each answers,
+and stays in the foreground until Ctrl-C (SIGINT) or SIGTERM, then stops every
+child. The tests use the same ``Stack`` class to talk to the real assistant.
+
+Environment:
+    RASA_PORT (5005), ACTION_PORT (5055), RASA_HOST (127.0.0.1)
+    DATABASE_URL: a PostgreSQL URL moves Rasa's tracker store there; the
+        default keeps conversations in var/tracker.db (SQLite).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+from bot.model import ROOT, _rasa_env, ensure_model
+
+logger = logging.getLogger(__name__)
+
+VAR_DIR = ROOT / "var"
+
+
+def tracker_store_config(database_url: Optional[str], var_dir: Path) -> Dict[str, object]:
+    """Rasa's SQL tracker store settings for ``DATABASE_URL`` (SQLite otherwise).
+
+    The password is not written to disk: Rasa reads it from the environment
+    variable ``OCOP_TRACKER_PASSWORD`` through ``${...}`` substitution.
+    """
+    if database_url and database_url.startswith("postgres"):
+        from sqlalchemy.engine import make_url
+
+        url = make_url(database_url)
+        config: Dict[str, object] = {
+            "type": "SQL",
+            "dialect": "postgresql",
+            "url": url.host or "localhost",
+            "port": url.port or 5432,
+            "db": url.database,
+        }
+        if url.username:
+            config["username"] = url.username
+        if url.password:
+            config["password"] = "${OCOP_TRACKER_PASSWORD}"
+        return config
+    return {"type": "SQL", "dialect": "sqlite", "db": str(var_dir / "tracker.db")}
+
+
+def write_endpoints(action_port: int, var_dir: Path, database_url: Optional[str]) -> Path:
+    """A copy of endpoints.yml for this run: action server port, tracker store."""
+    with open(ROOT / "endpoints.yml", encoding="utf-8") as handle:
+        endpoints = yaml.safe_load(handle) or {}
+    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
+    endpoints["tracker_store"] = tracker_store_config(database_url, var_dir)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path = var_dir / f"endpoints-{action_port}.yml"
+    path.write_text(yaml.safe_dump(endpoints, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@dataclass
+class Stack:
+    """The action server and the Rasa server as child processes."""
+
+    rasa_port: int = 5005
+    action_port: int = 5055
+    host: str = "127.0.0.1"
+    var_dir: Path = VAR_DIR
+    database_url: Optional[str] = None
+    model: Optional[Path] = None
+    log_dir: Optional[Path] = None
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    def start(self, timeout: float = 240.0) -> "Stack":
+        """Start both servers and wait until they answer."""
+        model = self.model or ensure_model()
+        endpoints = write_endpoints(self.action_port, self.var_dir, self.database_url)
+        env = _rasa_env()
+        if self.database_url:
+            from sqlalchemy.engine import make_url
+
+            password = make_url(self.database_url).password
+            if password:
+                env["OCOP_TRACKER_PASSWORD"] = password
+        python = sys.executable
+        self._spawn(
+            "actions",
+            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            env,
+        )
+        self._spawn(
+            "rasa",
+            [
+                python, "-m", "rasa", "run",
+                "--enable-api",
+                "--model", str(model),
+                "--interface", self.host,
+                "--port", str(self.rasa_port),
+                "--endpoints", str(endpoints),
+                "--credentials", str(ROOT / "credentials.yml"),
+            ],
+            env,
+        )
+        self._wait_ready(f"http://127.0.0.1:{self.action_port}/health", "actions", timeout)
+        self._wait_ready(f"{self.rasa_url}/status", "rasa", timeout)
+        return self
+
+    def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:
+        output = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            output = open(self.log_dir / f"{name}.log", "ab")
+        logger.info("Starting %s", name)
+        self.processes[name] = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
+        )
+
+    def _wait_ready(self, url: str, name: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            process = self.processes[name]
+            if process.poll() is not None:
+                self.stop()
+                raise RuntimeError(f"{name} exited with code {process.returncode}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.status == 200:
+                        logger.info("%s is ready", name)
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise TimeoutError(f"{name} did not answer at {url} within {timeout:.0f}s")
+
+    def pids(self) -> Dict[str, int]:
+        return {name: process.pid for name, process in self.processes.items()}
+
+    def stop(self, grace: float = 10.0) -> None:
+        """Stop every child process group: SIGTERM, then SIGKILL after ``grace``."""
+        for process in self.processes.values():
+            if process.poll() is None:
+                _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+
+    def wait(self) -> int:
+        """Block until a child exits; return its exit code."""
+        while True:
+            for name, process in self.processes.items():
+                code = process.poll()
+                if code is not None:
+                    logger.error("%s exited with code %s", name, code)
+                    return code
+            time.sleep(0.5)
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    stack = Stack(
+        rasa_port=int(os.environ.get("RASA_PORT", "5005")),
+        action_port=int(os.environ.get("ACTION_PORT", "5055")),
+        host=os.environ.get("RASA_HOST", "127.0.0.1"),
+        database_url=os.environ.get("DATABASE_URL"),
+    )
+
+    def _stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        stack.start()
+        print(
+            f"OCOP Assistant is running: REST channel {stack.rasa_url}/webhooks/rest/webhook "
+            f"(Ctrl-C to stop; 'make chat' in another terminal to talk to it)",
+            flush=True,
+        )
+        return stack.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Training data and domain are consistent (`rasa data validate`) and big enough."""
+
+import subprocess
+import sys
+
+import yaml
+from rasa.shared.nlu.training_data.loading import load_data
+
+from bot.model import ROOT, _rasa_env, training_files
+from nlu.text import fold, normalize_text
+from tests.data.heldout import load_heldout
+
+
+def test_rasa_data_validate_passes():
+    command = [
+        sys.executable, "-m", "rasa", "data", "validate",
+        "--domain", str(ROOT / "domain.yml"),
+        "--config", str(ROOT / "config.yml"),
+        "--data", *[str(p) for p in training_files()],
+        "--fail-on-warnings",
+    ]
+    result = subprocess.run(command, cwd=ROOT, env=_rasa_env(), capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def _training_examples():
+    data = load_data(str(ROOT / "data" / "nlu.yml"))
+    return data.intent_examples
+
+
+def test_every_domain_intent_has_at_least_40_examples():
+    with open(ROOT / "domain.yml", encoding="utf-8") as handle:
+        intents = yaml.safe_load(handle)["intents"]
+    counts = {}
+    for example in _training_examples():
+        counts[example.get("intent")] = counts.get(example.get("intent"), 0) + 1
+    too_few = {i: counts.get(i, 0) for i in intents if counts.get(i, 0) < 40}
+    assert not too_few
+
+
+def test_heldout_set_is_disjoint_from_training_data():
+    def key(text):
+        return " ".join(fold(normalize_text(text)).split())
+
+    trained = {key(e.get("text")) for e in _training_examples()}
+    heldout = load_heldout()
+    assert len(heldout) >= 400
+    overlap = [
+        text for example in heldout for text, _ in example.variants.values() if key(text) in trained
+    ]
+    assert not overlap, overlap[:10]
