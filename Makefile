@@ -15,8 +15,9 @@ test: venv  ## the whole test suite (trains the model once, cached by data hash)
 chat: venv  ## talk to the running assistant in this terminal
 	$(PY) -m bot.console
 
-eval: venv  ## held-out NLU evaluation, ours against Rasa's default pipeline
+eval: venv  ## held-out evaluations: NLU (ours vs Rasa's default pipeline), then answers
 	$(PY) bench/nlu_eval.py
+	$(PY) bench/answer_eval.py
 
 model: venv  ## train the model if the data changed; print its path
 	$(PY) -m bot.model

@@ -96,6 +96,7 @@ class Stack:
         if self.database_url:
             from sqlalchemy.engine import make_url
 
+            env["DATABASE_URL"] = self.database_url
             password = make_url(self.database_url).password
             if password:
                 env["OCOP_TRACKER_PASSWORD"] = password

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Pattern, Sequence, Text, Tuple
 
 import phonenumbers
+import regex
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -38,20 +39,23 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.text import FoldedText, fold, normalize_text
+from nlu.text import FoldedText, fold, has_diacritics, normalize_text
 
 logger = logging.getLogger(__name__)
 
 PHONE = "phone"
 TAX_CODE = "tax_code"
 WARD = "ward"
+# Lookup of phrases that contain entity words but are no entity; they win
+# overlaps and are then dropped.
+BLOCKER = "not_an_entity"
 
 # Words that say what a number is, folded. Nearest one before the number wins.
 DEFAULT_CUES: Dict[Text, List[Text]] = {
     TAX_CODE: [
         "mst", "ma so thue", "ma thue", "thue", "ma so doanh nghiep", "msdn",
         "ma doanh nghiep", "ma so", "dang ky kinh doanh", "dkkd", "dang ky doanh nghiep",
-        "gpkd", "giay phep", "cccd", "can cuoc", "dinh danh", "cmnd", "so dkkd",
+        "gpkd", "giay phep", "chi nhanh", "cccd", "can cuoc", "dinh danh", "cmnd", "so dkkd",
     ],
     PHONE: [
         "sdt", "so dien thoai", "dien thoai", "dt", "dthoai", "goi", "lien he",
@@ -97,8 +101,12 @@ def _phrase_pattern(phrases: Iterable[Text]) -> Optional[Pattern[Text]]:
     alternatives = sorted({p for p in phrases if p}, key=len, reverse=True)
     if not alternatives:
         return None
-    body = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in alternatives)
-    return re.compile(rf"(?<![\w@.])(?:{body})(?![\w@])")
+    body = "|".join(
+        r"\s*".join(re.escape(w).replace(r"\-", "[-–—]") for w in p.split()) if " - " in p
+        else r"\s+".join(re.escape(w) for w in p.split())
+        for p in alternatives
+    )
+    return regex.compile(rf"(?<![\w@.])(?:{body})(?![\w@])")
 
 
 def _digits(text: Text) -> Text:
@@ -169,25 +177,7 @@ class VietnameseEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Collect regexes, lookup tables and synonyms for the known entities."""
-        entities = set(training_data.entities)
-        synonyms = {
-            _fold_phrase(text): value
-            for text, value in training_data.entity_synonyms.items()
-        }
-        regexes = [
-            {"name": item["name"], "pattern": item["pattern"]}
-            for item in training_data.regex_features
-            if item["name"] in entities
-        ]
-        lexicon: Dict[Text, Dict[Text, Text]] = {}
-        for table in training_data.lookup_tables:
-            if table["name"] not in entities:
-                continue
-            entries = lexicon.setdefault(table["name"], {})
-            for element in table["elements"]:
-                key = _fold_phrase(element)
-                entries[key] = synonyms.get(key, element)
-        self._patterns = {"regexes": regexes, "lexicon": lexicon}
+        self._patterns = learn_patterns(training_data, set(training_data.entities))
         self._compile()
         with self._model_storage.write_to(self._resource) as directory:
             (directory / self.PATTERNS_FILE).write_text(
@@ -231,7 +221,7 @@ class VietnameseEntityExtractor(GraphComponent, EntityExtractorMixin):
             return []
         folded = FoldedText.of(text)
         candidates = list(self._regex_candidates(folded.text))
-        candidates.extend(self._lookup_candidates(folded.text))
+        candidates.extend(self._lookup_candidates(folded))
         ward_pattern = self._wards()
         if ward_pattern is not None:
             candidates.extend(
@@ -240,6 +230,8 @@ class VietnameseEntityExtractor(GraphComponent, EntityExtractorMixin):
         kept = _longest_non_overlapping(candidates)
         entities = []
         for candidate in kept:
+            if candidate.entity == BLOCKER:
+                continue
             start, end = folded.span(candidate.start, candidate.end)
             raw = text[start:end]
             entities.append(
@@ -268,19 +260,28 @@ class VietnameseEntityExtractor(GraphComponent, EntityExtractorMixin):
                 yield Candidate(name, start, end, value)
         yield from numbers.values()
 
-    def _lookup_candidates(self, folded: Text) -> Iterable[Candidate]:
+    def _lookup_candidates(self, folded: FoldedText) -> Iterable[Candidate]:
         for name, (pattern, entries) in self._lookups.items():
             if pattern is None:
                 continue
-            for match in pattern.finditer(folded):
-                key = " ".join(match.group().split())
-                yield Candidate(name, match.start(), match.end(), entries.get(key))
+            for match in pattern.finditer(folded.text, overlapped=True):
+                entry = entries.get(_fold_phrase(match.group()))
+                if entry is None:
+                    continue
+                start, end = folded.span(match.start(), match.end())
+                raw = folded.original[start:end]
+                # Typed with diacritics: they must be the entry's own ("đánh giá lại"
+                # is not "Gia Lai").
+                accented_forms = [f for f in entry["forms"] if has_diacritics(f)]
+                if has_diacritics(raw) and accented_forms and _normalize_phrase(raw) not in accented_forms:
+                    continue
+                yield Candidate(name, match.start(), match.end(), entry["value"])
 
     def _classify_number(self, folded: Text, start: int, end: int) -> Candidate:
         """Phone or tax code, from the cue words nearby and the number's shape."""
         raw = folded[start:end]
         digits = _digits(raw)
-        cue = self._nearest_cue(folded, start, end)
+        cue = _certain_shape(raw, digits) or self._nearest_cue(folded, start, end)
         if cue is None:
             cue = _shape(raw, digits)
         value = digits if cue == PHONE else _tax_value(raw)
@@ -308,13 +309,43 @@ class VietnameseEntityExtractor(GraphComponent, EntityExtractorMixin):
         return None
 
 
+def _certain_shape(raw: Text, digits: Text) -> Optional[Text]:
+    """Shapes only one kind has, whatever the words around them say."""
+    if raw.startswith("+"):
+        return PHONE
+    if re.fullmatch(r"\d{10}\s?-\s?\d{3}", raw) or re.fullmatch(r"\d{12}", raw):
+        return TAX_CODE
+    return None
+
+
+def learn_patterns(training_data: TrainingData, entities: Iterable[Text]) -> Dict[Text, Any]:
+    """Regexes and folded lookups (with canonical values) of ``entities``."""
+    entities = set(entities)
+    synonyms = {
+        _fold_phrase(text): value for text, value in training_data.entity_synonyms.items()
+    }
+    regexes = [
+        {"name": item["name"], "pattern": item["pattern"]}
+        for item in training_data.regex_features
+        if item["name"] in entities
+    ]
+    lexicon: Dict[Text, Dict[Text, Dict[Text, Any]]] = {}
+    for table in training_data.lookup_tables:
+        if table["name"] not in entities and table["name"] != BLOCKER:
+            continue
+        entries = lexicon.setdefault(table["name"], {})
+        for element in table["elements"]:
+            key = _fold_phrase(element)
+            entry = entries.setdefault(key, {"value": synonyms.get(key, element), "forms": []})
+            entry["forms"].append(_normalize_phrase(element))
+    return {"regexes": regexes, "lexicon": lexicon}
+
+
 def _shape(raw: Text, digits: Text) -> Text:
     """Decide phone vs tax code without cue words."""
-    if raw.startswith("+") or len(digits) in (11,) and digits.startswith("0"):
+    if len(digits) == 11 and digits.startswith("0"):
         return PHONE
-    if "-" in raw and re.fullmatch(r"\d{10}-\d{3}", raw):
-        return TAX_CODE
-    if len(digits) == 12 or not digits.startswith("0"):
+    if not digits.startswith("0"):
         return TAX_CODE
     if re.search(r"[\s.]", raw):
         return PHONE
@@ -345,9 +376,14 @@ def _star_value(matched: Text) -> Optional[Text]:
     return None
 
 
+def _normalize_phrase(text: Text) -> Text:
+    """Normalised words, single spaces, one kind of dash."""
+    return re.sub(r"\s*[-–—]\s*", " - ", " ".join(normalize_text(text).split()))
+
+
 def _fold_phrase(text: Text) -> Text:
-    """Lookup keys: normalised, folded, single-spaced."""
-    return " ".join(fold(normalize_text(text)).split())
+    """Lookup keys: the normalised phrase without diacritics."""
+    return fold(_normalize_phrase(text))
 
 
 def _longest_non_overlapping(candidates: Sequence[Candidate]) -> List[Candidate]:

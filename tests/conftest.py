@@ -33,6 +33,7 @@ def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         rasa_port=free_port(),
         action_port=free_port(),
         var_dir=var_dir,
+        database_url=f"sqlite:///{var_dir / 'ocop.db'}",
         model=trained_model,
         log_dir=var_dir / "logs",
     ).start()
