@@ -59,6 +59,7 @@ def test_entities_map_onto_the_original_text(rasa):
         "OCOP 是什么? что такое OCOP? ocop là gì?",
         "!!!???...",
     ],
+    ids=["empty", "whitespace", "5000-chars", "emoji", "mixed-script", "punctuation"],
 )
 def test_odd_messages_parse_without_error(rasa, text):
     result = rasa.parse(text)
