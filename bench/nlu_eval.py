@@ -173,7 +173,8 @@ def run_pipeline(name: str, config: Path, out: Path, examples) -> Dict[str, obje
         stack.stop()
     for variant, r in results.items():
         print(f"[{name}] {variant}: intent accuracy {r['intent_accuracy']:.1%}, "
-              f"entity F1 {r['entity_f1']:.3f}, parse p50 {r['parse_ms_p50']:.1f} ms", flush=True)
+              f"macro-F1 {r['intent_macro_f1']:.3f}, entity F1 {r['entity_f1']:.3f}, "
+              f"parse p50 {r['parse_ms_p50']:.1f} ms", flush=True)
     return {"train_seconds": train_seconds, "variants": results}
 
 
