@@ -30,7 +30,7 @@ from bot.model import ensure_model, train  # noqa: E402
 from bot.rasa_client import RasaClient  # noqa: E402
 from bot.stack import Stack  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
-from tests.data.heldout import VARIANTS, load_heldout  # noqa: E402
+from tests.data.heldout import load_heldout  # noqa: E402
 
 
 def tree_rss_mb(pid: int) -> float:

@@ -1,6 +1,5 @@
 """`make run`'s program: serves the REST channel, stops every child on Ctrl-C."""
 
-import os
 import signal
 import subprocess
 import sys
