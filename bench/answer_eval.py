@@ -32,7 +32,6 @@ from bot.model import ensure_model  # noqa: E402
 from bot.rasa_client import RasaClient  # noqa: E402
 from bot.stack import Stack  # noqa: E402
 from nlu.text import has_diacritics  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
 from tests.data.heldout import VARIANTS  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "answer_heldout.yml"
@@ -84,10 +83,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         stack = None
         url = args.url
         if url is None:
-            var = Path(tmp)
-            stack = Stack(rasa_port=free_port(), action_port=free_port(), var_dir=var,
-                          database_url=f"sqlite:///{var / 'ocop.db'}", model=ensure_model(),
-                          log_dir=var / "logs").start()
+            stack = Stack.isolated(Path(tmp), ensure_model()).start()
             url = stack.rasa_url
         try:
             with RasaClient(url) as client:

@@ -16,6 +16,7 @@ latency p50/p99. Results also go to ``bench/results/nlu_eval.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import subprocess
@@ -30,12 +31,11 @@ from typing import Dict, List, Sequence, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.model import _rasa_env  # noqa: E402
+from bot.model import component_files, hash_files, nlu_files, rasa_env  # noqa: E402
 from bot.rasa_client import RasaClient  # noqa: E402
 from bot.stack import Stack  # noqa: E402
 from tests.data.heldout import VARIANTS, load_heldout  # noqa: E402
 
-NLU_FILES = [ROOT / "data" / "nlu.yml", ROOT / "data" / "lookups.yml"]
 KEY_ENTITIES = ["tax_code", "phone", "certificate_number", "star_rating", "product_group"]
 RESULTS = ROOT / "bench" / "results"
 MODELS = ROOT / "models"
@@ -48,28 +48,18 @@ def default_config() -> Path:
     return Path(rasa.cli.__file__).parent / "initial_project" / "config.yml"
 
 
-def nlu_hash(config: Path) -> str:
-    """What an NLU-only model is made of: config, NLU files, nlu/ code, Rasa version."""
-    import hashlib
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(version("rasa").encode())
-    for path in [config, *NLU_FILES, *sorted((ROOT / "nlu").glob("*.py")), *sorted((ROOT / "nlu").glob("*.yml"))]:
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def train_nlu(config: Path, out: Path, name: str) -> Tuple[Path, float]:
     """Train an NLU-only model (cached in models/ by hash); return path and seconds.
 
     A cached model reports the training time recorded when it was trained.
     """
-    cached = MODELS / f"eval-{name}-{nlu_hash(config)}.tar.gz"
+    inputs = [*nlu_files(), *component_files()]
+    cached = MODELS / f"eval-{name}-{hash_files(inputs)}-{hash_config(config)}.tar.gz"
     timing = cached.with_suffix(".seconds")
     if cached.exists() and timing.exists():
         return cached, float(timing.read_text())
     with tempfile.TemporaryDirectory() as data_dir:
-        for path in NLU_FILES:
+        for path in nlu_files():
             shutil.copy(path, Path(data_dir) / path.name)
         started = time.perf_counter()
         log = open(out / f"train-{name}.log", "wb")
@@ -81,7 +71,7 @@ def train_nlu(config: Path, out: Path, name: str) -> Tuple[Path, float]:
                 "--out", str(out),
                 "--fixed-model-name", name,
             ],
-            cwd=ROOT, check=True, env=_rasa_env(), stdout=log, stderr=log,
+            cwd=ROOT, check=True, env=rasa_env(), stdout=log, stderr=log,
         )
         log.close()
         seconds = time.perf_counter() - started
@@ -89,6 +79,11 @@ def train_nlu(config: Path, out: Path, name: str) -> Tuple[Path, float]:
     shutil.move(str(out / f"{name}.tar.gz"), cached)
     timing.write_text(f"{seconds:.1f}")
     return cached, seconds
+
+
+def hash_config(config: Path) -> str:
+    """Rasa's default config lives outside the project: hash its content only."""
+    return hashlib.sha256(config.read_bytes()).hexdigest()[:8]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -158,10 +153,7 @@ def evaluate(client: RasaClient, examples, variant: str) -> Dict[str, object]:
 def run_pipeline(name: str, config: Path, out: Path, examples) -> Dict[str, object]:
     model, train_seconds = train_nlu(config, out, name)
     print(f"[{name}] trained in {train_seconds:.1f}s", flush=True)
-    from tests.conftest import free_port
-
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), var_dir=out / f"var-{name}",
-                  model=model, log_dir=out / f"logs-{name}").start()
+    stack = Stack.isolated(out / f"var-{name}", model).start()
     try:
         with RasaClient(stack.rasa_url) as client:
             for _ in range(20):  # warm-up, not measured

@@ -29,7 +29,6 @@ from bench.nlu_eval import percentile  # noqa: E402
 from bot.model import ensure_model, train  # noqa: E402
 from bot.rasa_client import RasaClient  # noqa: E402
 from bot.stack import Stack  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
 from tests.data.heldout import load_heldout  # noqa: E402
 
 
@@ -63,8 +62,7 @@ def main(argv=None) -> int:
             started = time.perf_counter()
             model = train(out_dir=Path(tmp))
             print(f"rasa train (full project): {time.perf_counter() - started:.0f} s", flush=True)
-        stack = Stack(rasa_port=free_port(), action_port=free_port(), var_dir=Path(tmp) / "var",
-                      model=model, log_dir=Path(tmp) / "logs").start()
+        stack = Stack.isolated(Path(tmp) / "var", model).start()
         try:
             time.sleep(5)
             idle = memory(stack)

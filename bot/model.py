@@ -29,22 +29,35 @@ def training_files(root: Path = ROOT) -> List[Path]:
     return sorted((root / "data").glob("*.yml"))
 
 
+def nlu_files(root: Path = ROOT) -> List[Path]:
+    """The NLU part of the training data: examples, regexes, lookups, synonyms."""
+    return [root / "data" / "nlu.yml", root / "data" / "lookups.yml"]
+
+
+def component_files(root: Path = ROOT) -> List[Path]:
+    """The Vietnamese NLU components and their data files."""
+    return sorted((root / "nlu").glob("*.py")) + sorted((root / "nlu").glob("*.yml"))
+
+
 def model_inputs(root: Path = ROOT) -> List[Path]:
     """Every file whose content changes the trained model."""
-    files = [root / "config.yml", root / "domain.yml", *training_files(root)]
-    files += sorted((root / "nlu").glob("*.py")) + sorted((root / "nlu").glob("*.yml"))
-    return files
+    return [root / "config.yml", root / "domain.yml", *training_files(root), *component_files(root)]
+
+
+def hash_files(paths: Sequence[Path], root: Path = ROOT) -> str:
+    """A short hash of the Rasa version and the names and contents of ``paths``."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"rasa=={version('rasa')}\n".encode())
+    for path in paths:
+        digest.update(str(Path(path).resolve().relative_to(root)).encode() + b"\0")
+        digest.update(Path(path).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def model_hash(root: Path = ROOT) -> str:
     """A short hash of the model inputs and the Rasa version."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(f"rasa=={version('rasa')}\n".encode())
-    for path in model_inputs(root):
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    return hash_files(model_inputs(root), root)
 
 
 def model_path(root: Path = ROOT) -> Path:
@@ -70,7 +83,7 @@ def train(root: Path = ROOT, out_dir: Optional[Path] = None) -> Path:
         "--fixed-model-name", target.name[: -len(".tar.gz")],
     ]
     logger.info("Training the Rasa model %s", target.name)
-    subprocess.run(command, cwd=root, check=True, env=_rasa_env())
+    subprocess.run(command, cwd=root, check=True, env=rasa_env())
     return target
 
 
@@ -82,7 +95,8 @@ def ensure_model(root: Path = ROOT) -> Path:
     return target
 
 
-def _rasa_env() -> dict:
+def rasa_env() -> dict:
+    """The environment for Rasa processes: quiet TensorFlow, no telemetry, project on the path."""
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,11 +28,18 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from bot.model import ROOT, _rasa_env, ensure_model
+from bot.model import ROOT, ensure_model, rasa_env
 
 logger = logging.getLogger(__name__)
 
 VAR_DIR = ROOT / "var"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def tracker_store_config(database_url: Optional[str], var_dir: Path) -> Dict[str, object]:
@@ -84,6 +92,19 @@ class Stack:
     log_dir: Optional[Path] = None
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
+    @classmethod
+    def isolated(cls, var_dir: Path, model: Optional[Path] = None) -> "Stack":
+        """A stack on free ports whose databases and logs all live in ``var_dir``
+        (tests and benchmarks run it beside a running `make run`)."""
+        return cls(
+            rasa_port=free_port(),
+            action_port=free_port(),
+            var_dir=var_dir,
+            database_url=f"sqlite:///{var_dir / 'ocop.db'}",
+            model=model,
+            log_dir=var_dir / "logs",
+        )
+
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
@@ -92,7 +113,7 @@ class Stack:
         """Start both servers and wait until they answer."""
         model = self.model or ensure_model()
         endpoints = write_endpoints(self.action_port, self.var_dir, self.database_url)
-        env = _rasa_env()
+        env = rasa_env()
         if self.database_url:
             from sqlalchemy.engine import make_url
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from typing import Iterator
 
@@ -11,12 +10,6 @@ import pytest
 from bot.model import ensure_model
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -28,15 +21,7 @@ def trained_model() -> Path:
 @pytest.fixture(scope="session")
 def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Action server and Rasa server running on free ports with the real model."""
-    var_dir = tmp_path_factory.mktemp("var")
-    running = Stack(
-        rasa_port=free_port(),
-        action_port=free_port(),
-        var_dir=var_dir,
-        database_url=f"sqlite:///{var_dir / 'ocop.db'}",
-        model=trained_model,
-        log_dir=var_dir / "logs",
-    ).start()
+    running = Stack.isolated(tmp_path_factory.mktemp("var"), trained_model).start()
     yield running
     running.stop()
 

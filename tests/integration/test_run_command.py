@@ -8,13 +8,13 @@ import time
 import httpx
 import psutil
 
-from bot.model import ROOT, _rasa_env
-from tests.conftest import free_port
+from bot.model import ROOT, rasa_env
+from bot.stack import free_port
 
 
 def test_stack_serves_and_stops_all_children_on_sigint(trained_model, tmp_path):
     rasa_port, action_port = free_port(), free_port()
-    env = {**_rasa_env(), "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
+    env = {**rasa_env(), "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'ocop.db'}"}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.stack"], cwd=ROOT, env=env,

@@ -6,7 +6,7 @@ import sys
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.model import ROOT, _rasa_env, training_files
+from bot.model import ROOT, rasa_env, training_files
 from nlu.text import fold, normalize_text
 from tests.data.heldout import load_heldout
 
@@ -19,7 +19,7 @@ def test_rasa_data_validate_passes():
         "--data", *[str(p) for p in training_files()],
         "--fail-on-warnings",
     ]
-    result = subprocess.run(command, cwd=ROOT, env=_rasa_env(), capture_output=True, text=True)
+    result = subprocess.run(command, cwd=ROOT, env=rasa_env(), capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 

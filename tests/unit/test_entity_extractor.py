@@ -8,14 +8,14 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.model import ROOT
+from bot.model import nlu_files
 from nlu.entity_extractor import VietnameseEntityExtractor
 
 
 @pytest.fixture(scope="module")
 def extractor(tmp_path_factory):
     data = None
-    for path in (ROOT / "data" / "nlu.yml", ROOT / "data" / "lookups.yml"):
+    for path in nlu_files():
         part = load_data(str(path))
         data = part if data is None else data.merge(part)
     storage = LocalModelStorage(Path(tmp_path_factory.mktemp("storage")))
