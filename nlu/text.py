@@ -71,11 +71,9 @@ class FoldedText:
         for position, char in enumerate(original):
             if unicodedata.combining(char):
                 continue
-            folded = fold(char).lower() or " "
-            # One original character folds to one character (ligatures aside).
-            for piece in folded[:1]:
-                chars.append(piece)
-                index.append(position)
+            # Keep exactly one character per original one (a ligature keeps its first).
+            chars.append((fold(char).lower() or " ")[0])
+            index.append(position)
         return cls(original=original, text="".join(chars), index=index)
 
     def span(self, start: int, end: int) -> tuple:
