@@ -1,4 +1,8 @@
-"""Answer OCOP questions from the knowledge base, with follow-up buttons."""
+"""Answer OCOP questions from the knowledge base, with follow-up buttons.
+
+Also runs when a question interrupts the pre-registration form; the form then
+asks its question again.
+"""
 
 from __future__ import annotations
 

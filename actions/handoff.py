@@ -16,7 +16,7 @@ import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.privacy import mask
+from bot.privacy import mask
 from bot.storage.db import session_scope
 from bot.storage.models import HandoffRequest
 

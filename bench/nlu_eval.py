@@ -198,10 +198,9 @@ def main(argv: Sequence[str] = ()) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         ours = run_pipeline("ours", ROOT / "config.yml", out, examples)
-        if args.ours_only:
-            return 0
-        baseline = run_pipeline("rasa-default", default_config(), out, examples)
-    print_table(ours, baseline)
+        baseline = None if args.ours_only else run_pipeline("rasa-default", default_config(), out, examples)
+    if baseline is not None:
+        print_table(ours, baseline)
     for variant in VARIANTS:
         errors = ours["variants"][variant]["errors"]
         if errors and args.show_errors:

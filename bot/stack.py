@@ -29,6 +29,7 @@ from typing import Dict, List, Optional
 import yaml
 
 from bot.model import ROOT, ensure_model, rasa_env
+from bot.storage.db import make_engine, migrate
 
 logger = logging.getLogger(__name__)
 
@@ -93,14 +94,15 @@ class Stack:
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @classmethod
-    def isolated(cls, var_dir: Path, model: Optional[Path] = None) -> "Stack":
-        """A stack on free ports whose databases and logs all live in ``var_dir``
-        (tests and benchmarks run it beside a running `make run`)."""
+    def isolated(cls, var_dir: Path, model: Optional[Path] = None, database_url: Optional[str] = None) -> "Stack":
+        """A stack on free ports whose logs (and SQLite databases, unless
+        ``database_url`` names another database) live in ``var_dir``; tests and
+        benchmarks run it beside a running `make run`."""
         return cls(
             rasa_port=free_port(),
             action_port=free_port(),
             var_dir=var_dir,
-            database_url=f"sqlite:///{var_dir / 'ocop.db'}",
+            database_url=database_url or f"sqlite:///{var_dir / 'ocop.db'}",
             model=model,
             log_dir=var_dir / "logs",
         )
@@ -112,6 +114,7 @@ class Stack:
     def start(self, timeout: float = 240.0) -> "Stack":
         """Start both servers and wait until they answer."""
         model = self.model or ensure_model()
+        migrate(make_engine(self.database_url))  # the schema is current before anyone uses it
         endpoints = write_endpoints(self.action_port, self.var_dir, self.database_url)
         env = rasa_env()
         if self.database_url:

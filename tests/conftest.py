@@ -1,15 +1,42 @@
-"""Shared fixtures: the trained model (cached by data hash) and a running stack."""
+"""Shared fixtures: the trained model (cached by data hash), running stacks, databases.
+
+Storage and conversation tests run on SQLite always and also on PostgreSQL when
+``TEST_DATABASE_URL`` names one (``.ci/run`` sets it); an unreachable
+PostgreSQL is an error, not a skip.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, List
 
 import pytest
+from sqlalchemy import MetaData, text
 
 from bot.model import ensure_model
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
+from bot.storage.db import make_engine
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASES: List[str] = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
+
+
+def empty_postgresql(url: str) -> str:
+    """Drop every table of the test database (application and Rasa tracker) and return ``url``."""
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            metadata = MetaData()
+            metadata.reflect(connection)
+            metadata.drop_all(connection)
+    except Exception as error:  # noqa: BLE001 - any failure means CI is misconfigured
+        pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL is unusable: {error}", returncode=3)
+    finally:
+        engine.dispose()
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -20,7 +47,7 @@ def trained_model() -> Path:
 
 @pytest.fixture(scope="session")
 def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """Action server and Rasa server running on free ports with the real model."""
+    """Action server and Rasa server running on free ports with the real model (SQLite)."""
     running = Stack.isolated(tmp_path_factory.mktemp("var"), trained_model).start()
     yield running
     running.stop()
@@ -30,3 +57,38 @@ def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 def rasa(stack: Stack) -> Iterator[RasaClient]:
     with RasaClient(stack.rasa_url) as client:
         yield client
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def db_stack(request: pytest.FixtureRequest, stack: Stack, trained_model: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The stack on each test database: the shared SQLite one, or one on PostgreSQL."""
+    if request.param == "sqlite":
+        yield stack
+        return
+    running = Stack.isolated(
+        tmp_path_factory.mktemp("var-pg"), trained_model, database_url=empty_postgresql(TEST_DATABASE_URL)
+    ).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty application database for storage tests: a SQLite file, or a
+    PostgreSQL schema of its own (the PostgreSQL stack keeps the public schema)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ocop.db'}"
+        return
+    schema = f"storage_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(TEST_DATABASE_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as error:  # noqa: BLE001
+        pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL is unusable: {error}", returncode=3)
+    separator = "&" if "?" in TEST_DATABASE_URL else "?"
+    yield f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()

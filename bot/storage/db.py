@@ -9,14 +9,14 @@ revision and is called by every process before it touches the database.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
+import threading
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Dict, Iterator, Optional
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -55,15 +55,25 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Processes starting together (Rasa's action server, the bot) migrate one at a time.
+            connection.execute(text("SELECT pg_advisory_xact_lock(4815162342)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
 
-@functools.lru_cache(maxsize=None)
+_factories: Dict[str, sessionmaker] = {}
+_factories_lock = threading.Lock()
+
+
 def _factory(url: str) -> sessionmaker:
-    engine = make_engine(url)
-    migrate(engine)
-    return sessionmaker(engine, future=True, expire_on_commit=False)
+    """One migrated engine per database URL, created once even under concurrent calls."""
+    with _factories_lock:
+        if url not in _factories:
+            engine = make_engine(url)
+            migrate(engine)
+            _factories[url] = sessionmaker(engine, future=True, expire_on_commit=False)
+        return _factories[url]
 
 
 @contextlib.contextmanager

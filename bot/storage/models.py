@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, Integer, String, Text
-from sqlalchemy.orm import declarative_base
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
 
@@ -25,3 +25,78 @@ class HandoffRequest(Base):
     last_message = Column(Text, nullable=True)  # masked: no phone numbers or tax codes
     status = Column(String(16), nullable=False, default="open", index=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Producer(Base):
+    """An OCOP subject: enterprise, cooperative, cooperative group, farm or household business."""
+
+    __tablename__ = "producers"
+
+    id = Column(Integer, primary_key=True)
+    subject_type = Column(String(32), nullable=False)
+    name = Column(String(255), nullable=False)
+    tax_code = Column(String(16), nullable=False, unique=True)  # digits only, 10, 13 or 12
+    representative = Column(String(255), nullable=False)
+    phone = Column(String(20), nullable=False)  # E.164
+    email = Column(String(255), nullable=True)
+    address = Column(Text, nullable=False)  # after conversion to the current units
+    ward = Column(String(128), nullable=True)
+    province = Column(String(128), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    registrations = relationship("PreRegistration", back_populates="producer")
+
+
+class ChatUser(Base):
+    """A person talking to the assistant on one channel, linked to a producer once known."""
+
+    __tablename__ = "chat_users"
+    __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_chat_users_channel_user"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    user_id = Column(String(128), nullable=False)
+    producer_id = Column(Integer, ForeignKey("producers.id"), nullable=True, index=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    producer = relationship("Producer")
+
+
+class PreRegistration(Base):
+    """One product pre-registered for the OCOP cycle, with its reference code."""
+
+    __tablename__ = "pre_registrations"
+    __table_args__ = (
+        UniqueConstraint("producer_id", "product_key", name="uq_pre_registrations_producer_product"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    reference_code = Column(String(32), nullable=True, unique=True)  # set right after insert
+    producer_id = Column(Integer, ForeignKey("producers.id"), nullable=False, index=True)
+    chat_user_id = Column(Integer, ForeignKey("chat_users.id"), nullable=True, index=True)
+    product_name = Column(String(255), nullable=False)
+    product_key = Column(String(255), nullable=False)  # folded, lower-case: duplicate detection
+    product_group = Column(String(32), nullable=False)
+    description = Column(Text, nullable=False)
+    has_quality_documents = Column(Boolean, nullable=False)
+    status = Column(String(16), nullable=False, default="submitted", index=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    producer = relationship("Producer", back_populates="registrations")
+    chat_user = relationship("ChatUser")
+
+
+class AuditLog(Base):
+    """Who did what to which record; details are masked (no phone numbers or tax codes)."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    actor = Column(String(160), nullable=False)  # "rest:<sender>", "cli"
+    action = Column(String(64), nullable=False)
+    entity = Column(String(64), nullable=False)
+    entity_id = Column(Integer, nullable=True)
+    details = Column(Text, nullable=True)

@@ -1,0 +1,148 @@
+"""Read a free-text Vietnamese address into street, commune/ward and province.
+
+Since 1/7/2025 there are no districts and many communes were merged. A
+producer may write either the current units ("xã Củ Chi, TP. Hồ Chí Minh") or
+the former ones ("xã Tân Thông Hội, huyện Củ Chi"), with or without accents and
+with abbreviations ("p.5 q.8 tphcm"). Current units are recognised directly
+from ``underthesea.address``'s tables; former ones are converted with
+``underthesea.address.convert_address`` and the result is marked as converted
+so that the producer can confirm it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Pattern, Text, Tuple
+
+from nlu.text import fold, has_diacritics
+
+_UNIT_PREFIXES = {
+    "p": "phường", "q": "quận", "h": "huyện", "x": "xã",
+    "tp": "thành phố", "tx": "thị xã", "tt": "thị trấn", "t": "tỉnh",
+}
+# "p.5", "q1", "tp.hcm", "tx ": unit abbreviations written by hand.
+_ABBREVIATED_UNIT = re.compile(r"(?<![\w])(tp|tx|tt|p|q|h|x|t)(?:\.\s*|\s+(?=\d)|(?=\d))", re.IGNORECASE)
+_HCMC_ALIASES = ("thanh pho hcm", "tphcm", "hcm", "sai gon", "sg", "thanh pho sai gon", "tp hcm")
+
+
+@dataclass(frozen=True)
+class Address:
+    """An address in the current administrative units."""
+
+    street: Text
+    ward: Text
+    province: Text
+    original: Text
+    converted: bool  # True when the producer wrote former units
+    note: Text = ""
+
+    @property
+    def full(self) -> Text:
+        return ", ".join(part for part in (self.street, self.ward, self.province) if part)
+
+
+@functools.lru_cache(maxsize=1)
+def _tables() -> Tuple[Dict[Text, Text], Dict[Text, Text], Dict[Tuple[Text, Text], Text]]:
+    """Folded names → accented names: provinces (old and new), all units, current wards."""
+    from underthesea.address import converter
+
+    converter._load_data()
+    data = converter._mapping_data
+    provinces: Dict[Text, Text] = {}
+    for table in (data["old_province_names"], data["province_names"]):
+        for info in table.values():
+            provinces[fold(info["name"]).lower()] = info["name"]
+            provinces.setdefault(fold(info["short"]).lower(), info["name"])
+    hcmc = provinces["thanh pho ho chi minh"]
+    for alias in _HCMC_ALIASES:
+        provinces[alias] = hcmc
+    units: Dict[Text, Text] = {}
+    current: Dict[Tuple[Text, Text], Text] = {}
+    for record in data["ward_mapping"]:
+        for key in ("old_ward", "old_district", "new_ward"):
+            name = record.get(key) or ""
+            if name:
+                units.setdefault(fold(name).lower(), name)
+        if record.get("new_ward") and record.get("new_province"):
+            current[(fold(record["new_province"]).lower(), fold(record["new_ward"]).lower())] = record["new_ward"]
+    units.update(provinces)
+    return provinces, units, current
+
+
+def _pattern(phrases: List[Text]) -> Pattern[Text]:
+    body = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> Tuple[Pattern[Text], Pattern[Text]]:
+    provinces, units, _ = _tables()
+    return _pattern(list(provinces)), _pattern(list(units))
+
+
+def _expand_units(text: Text) -> Text:
+    return _ABBREVIATED_UNIT.sub(lambda m: _UNIT_PREFIXES[m.group(1).lower()] + " ", text)
+
+
+def _restore_accents(text: Text) -> Text:
+    """Put the accents back on unit names of an address typed without them."""
+    provinces, units, _ = _tables()
+    _, unit_pattern = _patterns()
+    folded = " ".join(fold(_expand_units(text)).lower().split())
+    restored = unit_pattern.sub(lambda m: ", " + units[m.group()] + ",", folded)
+    return re.sub(r"\s*,[\s,]*", ", ", restored).strip(" ,")
+
+
+def _current_units(text: Text) -> Optional[Tuple[Text, Text, int]]:
+    """(ward, province, start of the ward) when ``text`` names a current ward of a current province."""
+    provinces, _, current = _tables()
+    province_pattern, _ = _patterns()
+    folded = fold(text).lower()
+    province = None
+    for match in province_pattern.finditer(folded):
+        province = provinces[match.group()]
+    if province is None:
+        return None
+    province_key = fold(province).lower()
+    best = None
+    for (prov, ward_key), ward in current.items():
+        if prov != province_key:
+            continue
+        at = re.search(rf"(?<![\w]){re.escape(ward_key)}(?![\w])", folded)
+        if at and (best is None or len(ward_key) > len(fold(best[0]))):
+            best = (ward, province, at.start())
+    return best
+
+
+def parse_address(text: Text) -> Optional[Address]:
+    """The address in current units, or None when no commune/ward and province were found."""
+    original = " ".join(text.split())
+    if not original or len(original) > 300:
+        return None
+    working = ", ".join(
+        _expand_units(part) if has_diacritics(part) else _restore_accents(part)
+        for part in original.split(",")
+    )
+    working = re.sub(r"\s*,[\s,]*", ", ", " ".join(working.split())).strip(" ,")
+    found = _current_units(working)
+    if found is not None:
+        ward, province, start = found
+        street = working[:start].strip(" ,;-")
+        return Address(street=street, ward=ward, province=province, original=original, converted=False)
+    from underthesea.address import ConversionStatus, convert_address
+
+    result = convert_address(working)
+    if result.status is not ConversionStatus.SUCCESS or not result.new.ward:
+        return None
+    street = result.new.street or ""
+    note = "Xã/phường cũ đã được chia tách; vui lòng kiểm tra lại." if result.note else ""
+    return Address(
+        street=street[:1].upper() + street[1:],
+        ward=result.new.ward,
+        province=result.new.province,
+        original=original,
+        converted=True,
+        note=note,
+    )

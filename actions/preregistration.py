@@ -1,0 +1,390 @@
+"""The pre-registration form: read each answer, correct, confirm, cancel and submit.
+
+Rasa's ``preregistration_form`` asks one question at a time (``utter_ask_*``
+responses, ``action_ask_reg_confirmed`` for the summary). Every slot has a
+custom mapping: ``validate_preregistration_form`` reads the producer's message
+as the answer to the requested question, or as a correction ("sửa số điện
+thoại thành 0987…") of any field, and checks it with ``actions.validators``.
+A question asked in the middle (a FAQ, "giúp", "gặp cán bộ", "hủy") makes the
+validation return nothing, so Rasa rejects the form and the rules in
+``data/rules_registration.yml`` answer it; the form then asks its question
+again. ``reads_as_answer`` keeps an answer that the NLU took for a question
+("trà" for the product group) as an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Callable, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import validators as v
+from actions.address import Address
+from bot.storage import registrations
+from nlu.text import fold
+
+logger = logging.getLogger(__name__)
+
+FORM = "preregistration_form"
+CONFIRMED = "reg_confirmed"
+# Slots in the order the form asks them; the summary follows the same order.
+FIELDS: Tuple[Tuple[Text, Text], ...] = (
+    ("subject_type", "Loại chủ thể"),
+    ("subject_name", "Tên chủ thể"),
+    ("representative", "Người đại diện"),
+    ("tax_code", "Mã số thuế/ĐKKD"),
+    ("phone", "Số điện thoại"),
+    ("email", "Email"),
+    ("address", "Địa chỉ"),
+    ("product_name", "Tên sản phẩm"),
+    ("product_group", "Nhóm sản phẩm"),
+    ("product_description", "Mô tả sản phẩm"),
+    ("has_quality_docs", "Hồ sơ chất lượng/tiêu chuẩn"),
+)
+FIELD_SLOTS = [name for name, _ in FIELDS]
+FORM_SLOTS = FIELD_SLOTS + [CONFIRMED]
+# Slots whose answers have a recognisable shape: an answer that passes their
+# check is an answer even when the NLU read it as a question.
+SHAPED = {"subject_type", "tax_code", "phone", "email", "address", "product_group", "has_quality_docs"}
+
+# Words that name a field in a correction ("sửa số điện thoại thành …"), folded.
+FIELD_WORDS: Tuple[Tuple[Text, Text], ...] = (
+    ("so dien thoai", "phone"), ("dien thoai", "phone"), ("sdt", "phone"), ("so dt", "phone"),
+    ("ma so thue", "tax_code"), ("mst", "tax_code"), ("ma so", "tax_code"), ("dang ky kinh doanh", "tax_code"),
+    ("email", "email"), ("mail", "email"),
+    ("dia chi", "address"),
+    ("ten san pham", "product_name"), ("nhom san pham", "product_group"), ("nhom", "product_group"),
+    ("mo ta", "product_description"),
+    ("nguoi dai dien", "representative"), ("dai dien", "representative"), ("ho ten", "representative"),
+    ("loai chu the", "subject_type"), ("loai hinh", "subject_type"),
+    ("ten co so", "subject_name"), ("ten chu the", "subject_name"), ("ten don vi", "subject_name"),
+    ("ten htx", "subject_name"), ("ten hop tac xa", "subject_name"), ("ten cong ty", "subject_name"),
+    ("ho so chat luong", "has_quality_docs"), ("tieu chuan", "has_quality_docs"),
+)
+_CORRECTION = re.compile(r"\b(?:thanh|la|=|:)\s+(.+)$|[:=]\s*(.+)$")
+INTERRUPTING_CONFIDENCE = 0.8
+
+
+def _text(tracker: Tracker) -> Text:
+    return v.clean(tracker.latest_message.get("text") or "")
+
+
+def check(slot: Text, text: Any, tracker: Tracker) -> v.Checked:
+    """Validate ``text`` as the value of ``slot``."""
+    checks: Dict[Text, Callable[[Any], v.Checked]] = {
+        "subject_type": v.check_subject_type,
+        "subject_name": v.check_subject_name,
+        "representative": v.check_representative,
+        "tax_code": lambda t: v.check_tax_code(t, tracker.get_slot("subject_type")),
+        "phone": v.check_phone,
+        "email": v.check_email,
+        "address": v.check_address,
+        "product_name": v.check_product_name,
+        "product_group": v.check_product_group,
+        "product_description": v.check_description,
+        "has_quality_docs": v.check_yes_no,
+    }
+    return checks[slot](text)
+
+
+def _stored(slot: Text, checked: v.Checked) -> Any:
+    """Slot values are plain JSON: an address becomes a dict."""
+    value = checked.value
+    if isinstance(value, Address):
+        return {
+            "street": value.street, "ward": value.ward, "province": value.province,
+            "full": value.full, "original": value.original, "converted": value.converted,
+        }
+    return value
+
+
+DIGRESSIONS = {"help", "human_handoff", "cancel"}
+
+
+def is_digression(tracker: Tracker) -> bool:
+    """A question, a call for help or a cancellation rather than an answer."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+    if intent == "cancel":
+        return True
+    return (intent.startswith("faq_") or intent in DIGRESSIONS) and not reads_as_answer(tracker)
+
+
+def reads_as_answer(tracker: Tracker) -> bool:
+    """Inside the form: is the latest message the answer to the requested question?"""
+    if tracker.active_loop.get("name") != FORM:
+        return False
+    slot = tracker.get_slot("requested_slot")
+    text = _text(tracker)
+    if slot not in FIELD_SLOTS or "?" in text:
+        return False
+    if not check(slot, text, tracker).ok:
+        return False
+    confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+    return slot in SHAPED or confidence < INTERRUPTING_CONFIDENCE
+
+
+def find_correction(text: Text) -> Optional[Tuple[Text, Text]]:
+    """("phone", "0987 654 321") from "sửa số điện thoại thành 0987 654 321"."""
+    folded = fold(text).lower()
+    for words, slot in FIELD_WORDS:
+        at = re.search(rf"(?<!\w){re.escape(words)}(?!\w)", folded)
+        if not at:
+            continue
+        rest = folded[at.end():]
+        value = _CORRECTION.search(rest)
+        if value:
+            start = at.end() + value.start(1 if value.group(1) else 2)
+            return slot, text[start:].strip(" .")
+        return slot, ""
+    return None
+
+
+def summary(tracker: Tracker) -> Text:
+    """Every value, as the producer will confirm it."""
+    lines = ["Bạn kiểm tra lại thông tin đăng ký sơ bộ:"]
+    for slot, title in FIELDS:
+        value = tracker.get_slot(slot)
+        if value is None:
+            continue
+        lines.append(f"• {title}: {shown(slot, value)}")
+    address = tracker.get_slot("address") or {}
+    if address.get("converted"):
+        lines.append(f"  (bạn ghi theo địa giới cũ: \"{address.get('original')}\"; tôi đã đổi sang đơn vị hành chính mới từ 1/7/2025)")
+    lines.append("Nếu đúng, bấm \"Xác nhận\". Muốn sửa, bạn nhắn ví dụ: \"sửa số điện thoại thành 0912 345 678\". Nhắn \"hủy\" để bỏ.")
+    return "\n".join(lines)
+
+
+def shown(slot: Text, value: Any) -> Text:
+    if slot == "address":
+        return str((value or {}).get("full", ""))
+    if slot == "has_quality_docs":
+        return "Có" if value else "Chưa có"
+    if slot in ("subject_type", "product_group"):
+        return v.label(slot + "s" if slot == "subject_type" else "product_groups", value)
+    if slot == "tax_code":
+        return value if len(value) != 13 else f"{value[:10]}-{value[10:]}"
+    if slot == "phone":
+        return v.check_phone(value).shown or value
+    if slot == "email":
+        return "(không có)" if value == v.NO_EMAIL else value
+    return str(value)
+
+
+UNREGISTERED_MESSAGE = (
+    "Cảm ơn bạn. Theo quy định, chủ thể tham gia OCOP phải có đăng ký kinh doanh; "
+    "hộ sản xuất chưa đăng ký thì cần đăng ký hộ kinh doanh trước.\n"
+    "Cách làm: nộp hồ sơ đăng ký hộ kinh doanh tại bộ phận một cửa của UBND xã/phường nơi đặt địa điểm kinh doanh "
+    "(hoặc qua Cổng dịch vụ công), kèm căn cước của chủ hộ; sau khi có giấy chứng nhận đăng ký hộ kinh doanh "
+    "(thường trong vài ngày làm việc), bạn quay lại đây nhắn \"đăng ký OCOP\" để tiếp tục.\n"
+    "Tôi chưa lưu thông tin nào của bạn."
+)
+
+
+def read_message(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[EventType]:
+    """Slot events for the latest message read as an answer, a correction or a confirmation."""
+    requested = tracker.get_slot("requested_slot")
+    text = _text(tracker)
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    wants_change = re.search(r"(?<!\w)(?:sua|doi|chinh|thay|nham)(?!\w)", fold(text).lower())
+    correction = find_correction(text) if intent == "correct_value" or (requested == CONFIRMED and wants_change) else None
+    if correction is not None:
+        return correct(*correction, tracker, dispatcher)
+    if requested == CONFIRMED:
+        return confirm(text, intent, dispatcher)
+    if requested not in FIELD_SLOTS:
+        return []
+    checked = check(requested, text, tracker)
+    if not checked.ok:
+        dispatcher.utter_message(text=checked.error)
+        return [SlotSet(requested, None)]
+    if requested == "subject_type" and checked.value == v.UNREGISTERED_HOUSEHOLD:
+        dispatcher.utter_message(text=UNREGISTERED_MESSAGE)
+    if requested == "address" and checked.value.converted:
+        note = f" {checked.value.note}" if checked.value.note else ""
+        dispatcher.utter_message(
+            text=f"Địa chỉ theo đơn vị hành chính mới (từ 1/7/2025): {checked.value.full}.{note} "
+            "Bạn sẽ xác nhận lại ở bước cuối."
+        )
+    return [SlotSet(requested, _stored(requested, checked))]
+
+
+def correct(slot: Text, value: Text, tracker: Tracker, dispatcher: CollectingDispatcher) -> List[EventType]:
+    """"sửa <field> thành <value>": check and replace one field, then confirm again."""
+    title = dict(FIELDS)[slot].lower()
+    if not value:
+        dispatcher.utter_message(text=f"Bạn muốn sửa {title} thành gì? Ví dụ: \"sửa {title} thành …\".")
+        return [SlotSet(CONFIRMED, None)]
+    checked = check(slot, value, tracker)
+    if not checked.ok:
+        dispatcher.utter_message(text=checked.error)
+        return [SlotSet(CONFIRMED, None)]
+    dispatcher.utter_message(text=f"Đã sửa {title}: {checked.shown}.")
+    return [SlotSet(slot, _stored(slot, checked)), SlotSet(CONFIRMED, None)]
+
+
+def confirm(text: Text, intent: Optional[Text], dispatcher: CollectingDispatcher) -> List[EventType]:
+    """The answer to the summary: confirmed, or asked what to fix."""
+    words = fold(text).lower().strip(" .!")
+    if intent == "affirm" or text == "/affirm" or words in ("xac nhan", "dong y", "dung", "dung roi", "ok", "gui"):
+        return [SlotSet(CONFIRMED, True)]
+    dispatcher.utter_message(
+        text="Bạn muốn sửa mục nào? Nhắn ví dụ: \"sửa số điện thoại thành 0912 345 678\" "
+        "hoặc \"sửa địa chỉ thành …\". Nhắn \"hủy\" nếu không muốn đăng ký nữa."
+    )
+    return [SlotSet(CONFIRMED, None)]
+
+
+def next_requested(tracker: Tracker, events: List[EventType]) -> EventType:
+    """``requested_slot`` after ``events``: the first empty slot, None when the form is done."""
+    values = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
+    values.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
+    if values["subject_type"] == v.UNREGISTERED_HOUSEHOLD:
+        return SlotSet("requested_slot", None)  # the form ends; nothing is written
+    missing = [slot for slot in FORM_SLOTS if values[slot] is None]
+    return SlotSet("requested_slot", missing[0] if missing else None)
+
+
+def answers_the_form(tracker: Tracker) -> bool:
+    """True when the form runs right after the user spoke, False when it comes
+    back after another action answered a digression (nothing new to read)."""
+    for event in reversed(tracker.events):
+        if event.get("event") != "action":
+            continue
+        if event.get("name") in (FORM, "action_extract_slots"):
+            continue
+        return event.get("name") == "action_listen"
+    return True
+
+
+class ValidatePreregistrationForm(FormValidationAction):
+    """Reads each answer or correction and checks it."""
+
+    def name(self) -> Text:
+        return "validate_preregistration_form"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        if not answers_the_form(tracker):
+            events: List[EventType] = []  # back from a digression: nothing new to read
+        elif is_digression(tracker):
+            return []  # the form is rejected and a rule handles the message
+        else:
+            events = read_message(tracker, dispatcher)
+        return events + [next_requested(tracker, events)]
+
+
+class ActionAskRegConfirmed(Action):
+    """The last question: the summary of every value, with buttons."""
+
+    def name(self) -> Text:
+        return "action_ask_reg_confirmed"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(
+            text=summary(tracker),
+            buttons=[
+                {"title": "Xác nhận", "payload": "/affirm"},
+                {"title": "Sửa thông tin", "payload": "/deny"},
+                {"title": "Hủy", "payload": "/cancel"},
+            ],
+        )
+        return []
+
+
+def _reset() -> List[EventType]:
+    return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("requested_slot", None)]
+
+
+class ActionCancelRegistration(Action):
+    """"Hủy" inside the form: nothing is written."""
+
+    def name(self) -> Text:
+        return "action_cancel_registration"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(
+            text="Đã hủy đăng ký sơ bộ, tôi không lưu thông tin nào. Khi cần, bạn nhắn \"đăng ký OCOP\" để bắt đầu lại."
+        )
+        return [ActiveLoop(None)] + _reset()
+
+
+class ActionSubmitRegistration(Action):
+    """The form is complete: store it in one transaction, then give the reference code."""
+
+    def name(self) -> Text:
+        return "action_submit_registration"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        slots = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
+        if slots["subject_type"] == v.UNREGISTERED_HOUSEHOLD or slots[CONFIRMED] is not True:
+            return _reset()
+        channel, user_id = registrations.split_sender(tracker.sender_id, tracker.get_latest_input_channel())
+        address = slots["address"] or {}
+        data = registrations.Submission(
+            channel=channel,
+            user_id=user_id,
+            subject_type=slots["subject_type"],
+            subject_name=slots["subject_name"],
+            representative=slots["representative"],
+            tax_code=slots["tax_code"],
+            phone=slots["phone"],
+            email=None if slots["email"] == v.NO_EMAIL else slots["email"],
+            address=address.get("full", ""),
+            ward=address.get("ward", ""),
+            province=address.get("province", ""),
+            product_name=slots["product_name"],
+            product_group=slots["product_group"],
+            description=slots["product_description"],
+            has_quality_documents=bool(slots["has_quality_docs"]),
+        )
+        try:
+            outcome = registrations.submit(data)
+        except Exception:  # the database is down: say so, keep the answers for a retry
+            logger.exception("Pre-registration could not be stored")
+            dispatcher.utter_message(
+                text="Xin lỗi, hệ thống đang gặp sự cố nên chưa lưu được hồ sơ. Thông tin của bạn vẫn được giữ; "
+                "sau ít phút bạn nhắn \"đăng ký OCOP\" rồi bấm \"Xác nhận\" để gửi lại nhé."
+            )
+            return [SlotSet(CONFIRMED, None)]
+        if outcome.created:
+            text = (
+                f"Đã ghi nhận đăng ký sơ bộ sản phẩm \"{data.product_name}\". Mã hồ sơ của bạn: {outcome.reference_code}.\n"
+                "UBND xã/phường sẽ liên hệ để hướng dẫn các bước tiếp theo. Nhắn \"hồ sơ của tôi\" để xem trạng thái."
+            )
+        else:
+            text = (
+                f"Sản phẩm \"{data.product_name}\" của đơn vị này đã được đăng ký sơ bộ trước đó, "
+                f"mã hồ sơ: {outcome.reference_code}. Tôi không tạo thêm hồ sơ trùng."
+            )
+        dispatcher.utter_message(text=text)
+        return _reset()
+
+
+class ActionMyRegistrations(Action):
+    """"Hồ sơ của tôi": this chat account's pre-registrations, and no one else's."""
+
+    def name(self) -> Text:
+        return "action_my_registrations"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        channel, user_id = registrations.split_sender(tracker.sender_id, tracker.get_latest_input_channel())
+        rows = registrations.for_chat_user(channel, user_id)
+        if not rows:
+            dispatcher.utter_message(
+                text="Tài khoản trò chuyện này chưa có hồ sơ đăng ký sơ bộ nào. Nhắn \"đăng ký OCOP\" để bắt đầu.",
+                buttons=[{"title": "Đăng ký OCOP", "payload": "/start_registration"}],
+            )
+            return []
+        lines = [f"Bạn có {len(rows)} hồ sơ đăng ký sơ bộ:"]
+        for row in rows:
+            lines.append(f"• {row['code']} – {row['product']} ({row['created_at']:%d/%m/%Y}): {row['status']}")
+        dispatcher.utter_message(text="\n".join(lines))
+        return []

@@ -1,0 +1,252 @@
+"""Whole pre-registration conversations through the trained model, Rasa and the action server.
+
+Each test talks to the REST channel as a producer would and then checks the
+rows in the application database. ``db_stack`` runs every test on SQLite and,
+when TEST_DATABASE_URL is set, again on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import List, Optional, Sequence, Tuple
+
+import pytest
+from sqlalchemy import func, select
+from stdnum.vn import mst
+
+from bot.rasa_client import RasaClient
+from bot.stack import Stack
+from bot.storage.db import session_scope
+from bot.storage.models import ChatUser, PreRegistration, Producer
+from nlu.text import has_diacritics
+
+CODE = re.compile(r"OCOP-\d{4}-\d{6}")
+
+
+def new_tax_code() -> str:
+    base = "04" + str(uuid.uuid4().int)[:7]
+    return base + mst.calc_check_digit(base)
+
+
+class Producer_:
+    """One producer chatting through the REST channel."""
+
+    def __init__(self, client: RasaClient) -> None:
+        self.client = client
+        self.sender = f"form-{uuid.uuid4().hex}"
+        self.last = ""
+
+    def say(self, text: str) -> str:
+        replies = self.client.send(self.sender, text)
+        self.last = "\n".join(r.get("text") or "" for r in replies)
+        assert self.last, f"no reply to {text!r}"
+        assert has_diacritics(self.last), self.last
+        return self.last
+
+
+@pytest.fixture
+def client(db_stack: Stack):
+    with RasaClient(db_stack.rasa_url) as rasa_client:
+        yield rasa_client
+
+
+def rows(stack: Stack, tax_code: str) -> List[PreRegistration]:
+    with session_scope(stack.database_url) as session:
+        return list(
+            session.execute(
+                select(PreRegistration).join(Producer).where(Producer.tax_code == tax_code)
+            ).scalars()
+        )
+
+
+ACCENTED: Sequence[Tuple[str, str]] = (
+    ("tôi muốn đăng ký OCOP cho sản phẩm của hợp tác xã", "loại chủ thể"),
+    ("hợp tác xã", "Tên đầy đủ"),
+    ("Hợp tác xã Nông nghiệp Tân Lập", "người đại diện"),
+    ("Nguyễn Thị Lan", "Mã số thuế"),
+    ("{tax}", "Số điện thoại"),
+    ("0912 345 678", "Email"),
+    ("không có", "Địa chỉ"),
+    ("ấp 2, xã Tân Thông Hội, huyện Củ Chi, TP. Hồ Chí Minh", "Tên sản phẩm"),
+    ("Trà mãng cầu Tân Lập", "nhóm nào"),
+    ("trà", "mô tả"),
+    ("Trà từ lá mãng cầu xiêm sấy lạnh, đóng túi lọc 2g, hộp 20 túi", "hồ sơ chất lượng"),
+    ("có", "kiểm tra lại"),
+)
+UNACCENTED: Sequence[Tuple[str, str]] = (
+    ("dang ky ocop cho co so nha em", "loại chủ thể"),
+    ("ho kinh doanh", "Tên đầy đủ"),
+    ("Co so banh pia Tu Huong", "người đại diện"),
+    ("tran van hung", "Mã số thuế"),
+    ("{tax}", "Số điện thoại"),
+    ("+84 28 3829 1234", "Email"),
+    ("tuhuong.banhpia@gmail.com", "Địa chỉ"),
+    ("so 12 ap 3 xa cu chi tp hcm", "Tên sản phẩm"),
+    ("Banh pia sau rieng", "nhóm nào"),
+    ("banh", "mô tả"),
+    ("banh pia nhan sau rieng va dau xanh, hop 4 cai", "hồ sơ chất lượng"),
+    ("chua co", "kiểm tra lại"),
+)
+
+
+def fill(producer: Producer_, script: Sequence[Tuple[str, str]], tax: str) -> None:
+    for text, expected in script:
+        reply = producer.say(text.format(tax=tax))
+        assert expected.lower() in reply.lower(), (text, reply)
+
+
+@pytest.mark.parametrize("script", [ACCENTED, UNACCENTED], ids=["accented", "unaccented"])
+def test_happy_path_stores_one_row_and_gives_a_reference_code(client, db_stack: Stack, script) -> None:
+    producer, tax = Producer_(client), new_tax_code()
+    fill(producer, script, tax)
+    assert tax in producer.last.replace("-", "")  # the summary shows every value
+    assert rows(db_stack, tax) == []  # nothing is written before confirmation
+    reply = producer.say("xác nhận")
+    code = CODE.search(reply).group()
+    [row] = rows(db_stack, tax)
+    assert row.reference_code == code and row.status == "submitted"
+    with session_scope(db_stack.database_url) as session:
+        stored = session.execute(select(Producer).where(Producer.tax_code == tax)).scalar_one()
+        user = session.execute(select(ChatUser).where(ChatUser.user_id == producer.sender)).scalar_one()
+        assert user.producer_id == stored.id and user.channel == "rest"
+    assert stored.province == "Thành phố Hồ Chí Minh" and stored.ward == "Xã Củ Chi"
+    if script is ACCENTED:
+        assert (stored.subject_type, stored.phone, stored.email) == ("hop_tac_xa", "+84912345678", None)
+        assert (row.product_group, row.has_quality_documents) == ("do_uong", True)
+        assert stored.representative == "Nguyễn Thị Lan"
+    else:
+        assert (stored.subject_type, stored.phone, stored.email) == ("ho_kinh_doanh", "+842838291234", "tuhuong.banhpia@gmail.com")
+        assert (row.product_group, row.has_quality_documents) == ("thuc_pham", False)
+    mine = producer.say("hồ sơ của tôi")
+    assert code in mine
+    assert code not in Producer_(client).say("hồ sơ của tôi")  # only one's own
+
+
+def test_every_validation_error_is_explained_and_the_question_asked_again(client, db_stack: Stack) -> None:
+    producer, tax = Producer_(client), new_tax_code()
+    producer.say("đăng ký OCOP")
+    assert "loại chủ thể" in producer.say("con mèo").lower()
+    producer.say("doanh nghiệp")
+    producer.say("Công ty TNHH Nấm Xanh")
+    reply = producer.say("Lan 123")
+    assert "chữ cái" in reply and "người đại diện" in reply
+    producer.say("Lê Thị Lan")
+    reply = producer.say("0100109107")
+    assert "10 chữ số" in reply and "Mã số thuế" in reply
+    reply = producer.say("12345")
+    assert "10 chữ số" in reply
+    producer.say(tax)
+    reply = producer.say("0123")
+    assert "0xxxxxxxxx" in reply and "Số điện thoại" in reply
+    producer.say("0987.654.321")
+    reply = producer.say("abc@")
+    assert "Email chưa đúng" in reply
+    producer.say("nam.xanh@example.vn")
+    reply = producer.say("gần chợ")
+    assert "xã/phường" in reply and "Địa chỉ" in reply
+    producer.say("Thôn Đoài, xã Tiên Dược, huyện Sóc Sơn, Hà Nội")
+    producer.say("Nấm linh chi sấy khô")
+    reply = producer.say("xyz")
+    assert "6 nhóm" in reply
+    producer.say("dược liệu")
+    reply = producer.say("ngon")
+    assert "mô tả" in reply.lower()
+    producer.say("Nấm linh chi đỏ trồng trên gỗ, sấy khô, túi 500g")
+    reply = producer.say("hmm")
+    assert "có" in reply and "chưa có" in reply
+    reply = producer.say("đã có")
+    assert "Xã Sóc Sơn" in reply and "Thành phố Hà Nội" in reply  # converted address shown
+    assert CODE.search(producer.say("đồng ý"))
+    assert len(rows(db_stack, tax)) == 1
+
+
+def complete_until_summary(producer: Producer_, tax: str, product: str = "Mật ong rừng U Minh") -> None:
+    for text in ("dang ky ocop", "htx", "HTX Ong mật U Minh", "Phạm Văn Tư", tax, "0912345678", "ko co",
+                 "ấp 5, xã U Minh, tỉnh Cà Mau", product, "mật ong", "Mật ong rừng tràm, chai 500ml", "có"):
+        producer.say(text)
+
+
+def test_correction_at_the_summary_changes_one_field(client, db_stack: Stack) -> None:
+    producer, tax = Producer_(client), new_tax_code()
+    complete_until_summary(producer, tax)
+    reply = producer.say("sửa số điện thoại thành 0987 654 321")
+    assert "0987 654 321" in reply and "kiểm tra lại" in reply
+    assert CODE.search(producer.say("xác nhận"))
+    with session_scope(db_stack.database_url) as session:
+        assert session.execute(select(Producer.phone).where(Producer.tax_code == tax)).scalar_one() == "+84987654321"
+
+
+def test_cancel_writes_nothing(client, db_stack: Stack) -> None:
+    producer, tax = Producer_(client), new_tax_code()
+    for text in ("đăng ký ocop", "hợp tác xã", "HTX Chè Tân Cương", "Đỗ Văn An", tax):
+        producer.say(text)
+    assert "Đã hủy" in producer.say("hủy")
+    assert rows(db_stack, tax) == []
+    assert "không có việc gì" in producer.say("hủy").lower()
+    assert "không có mẫu đăng ký" in producer.say("0912345678").lower()
+
+
+def test_cancel_at_the_summary_writes_nothing(client, db_stack: Stack) -> None:
+    producer, tax = Producer_(client), new_tax_code()
+    complete_until_summary(producer, tax)
+    assert "Đã hủy" in producer.say("thôi hủy đi")
+    assert rows(db_stack, tax) == []
+
+
+def test_a_question_in_the_middle_is_answered_and_the_form_resumes(client, db_stack: Stack) -> None:
+    producer, tax = Producer_(client), new_tax_code()
+    for text in ("đăng ký ocop", "tổ hợp tác", "Tổ hợp tác Cói Kim Sơn", "Vũ Thị Hoa"):
+        producer.say(text)
+    reply = producer.say("giấy chứng nhận OCOP có giá trị bao lâu vậy?")
+    assert "36 tháng" in reply and "Nguồn:" in reply
+    assert "Mã số thuế" in reply  # the same question again
+    reply = producer.say(tax)
+    assert "Số điện thoại" in reply
+
+
+def test_same_tax_code_and_product_gives_the_existing_code(client, db_stack: Stack) -> None:
+    tax = new_tax_code()
+    first = Producer_(client)
+    complete_until_summary(first, tax, "Mắm tôm Cà Mau")
+    code = CODE.search(first.say("xác nhận")).group()
+    second = Producer_(client)
+    complete_until_summary(second, tax, "mam tom ca mau")
+    reply = second.say("xác nhận")
+    assert code in reply and "đã được đăng ký" in reply
+    assert len(rows(db_stack, tax)) == 1
+
+
+def test_unregistered_household_is_told_how_to_register_and_nothing_is_stored(client, db_stack: Stack) -> None:
+    producer = Producer_(client)
+    producer.say("em muốn đăng ký ocop")
+    reply = producer.say("hộ gia đình, chưa có đăng ký kinh doanh")
+    assert "hộ kinh doanh" in reply and "UBND xã/phường" in reply and "chưa lưu" in reply
+    assert "Tên đầy đủ" not in reply  # the form stopped
+    with session_scope(db_stack.database_url) as session:
+        assert session.execute(
+            select(func.count()).select_from(ChatUser).where(ChatUser.user_id == producer.sender)
+        ).scalar_one() == 0
+
+
+def test_conversation_resumes_after_a_restart(trained_model, tmp_path_factory) -> None:
+    """The tracker lives in the database: a Rasa restart mid-form loses nothing."""
+    var = tmp_path_factory.mktemp("var-restart")
+    stack = Stack.isolated(var, trained_model).start()
+    tax = new_tax_code()
+    try:
+        with RasaClient(stack.rasa_url) as rasa_client:
+            producer = Producer_(rasa_client)
+            for text in ("đăng ký ocop", "doanh nghiệp", "Công ty CP Gốm Bát Tràng"):
+                producer.say(text)
+            sender = producer.sender
+    finally:
+        stack.stop()
+    stack = Stack.isolated(var, trained_model).start()
+    try:
+        with RasaClient(stack.rasa_url) as rasa_client:
+            producer = Producer_(rasa_client)
+            producer.sender = sender
+            assert "Mã số thuế" in producer.say("Nguyễn Văn Bình")
+    finally:
+        stack.stop()

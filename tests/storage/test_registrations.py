@@ -1,0 +1,95 @@
+"""Pre-registration storage on SQLite and (with TEST_DATABASE_URL) PostgreSQL."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime as dt
+import re
+
+import openpyxl
+from sqlalchemy import func, select
+from stdnum.vn import mst
+
+from bot import cli
+from bot.storage import registrations
+from bot.storage.db import session_scope
+from bot.storage.models import AuditLog, ChatUser, PreRegistration, Producer
+
+
+def tax_code(seed: int) -> str:
+    base = f"03{seed:07d}"
+    return base + mst.calc_check_digit(base)
+
+
+def submission(**changes) -> registrations.Submission:
+    data = registrations.Submission(
+        channel="rest", user_id="u1", subject_type="hop_tac_xa", subject_name="HTX Trà Tân Lập",
+        representative="Nguyễn Thị Lan", tax_code=tax_code(1), phone="+84912345678", email=None,
+        address="Ấp 3, Xã Củ Chi, Thành phố Hồ Chí Minh", ward="Xã Củ Chi", province="Thành phố Hồ Chí Minh",
+        product_name="Trà mãng cầu Tân Lập", product_group="do_uong", description="Trà mãng cầu sấy lạnh",
+        has_quality_documents=True,
+    )
+    return dataclasses.replace(data, **changes)
+
+
+def count(url: str, model) -> int:
+    with session_scope(url) as session:
+        return session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_submit_writes_every_row_with_a_reference_code(database_url: str) -> None:
+    outcome = registrations.submit(submission(), database_url)
+    assert outcome.created
+    assert re.fullmatch(rf"OCOP-{dt.date.today().year}-\d{{6}}", outcome.reference_code)
+    with session_scope(database_url) as session:
+        registration = session.execute(select(PreRegistration)).scalar_one()
+        producer = session.execute(select(Producer)).scalar_one()
+        user = session.execute(select(ChatUser)).scalar_one()
+        audit = session.execute(select(AuditLog)).scalar_one()
+        assert registration.reference_code == outcome.reference_code
+        assert (producer.tax_code, producer.phone, producer.ward) == (tax_code(1), "+84912345678", "Xã Củ Chi")
+        assert (user.channel, user.user_id, user.producer_id) == ("rest", "u1", producer.id)
+        assert registration.status == "submitted" and registration.has_quality_documents
+        assert audit.action == "submitted" and outcome.reference_code in audit.details
+        assert tax_code(1) not in audit.details  # personal data masked
+
+
+def test_same_tax_code_and_product_gives_back_the_first_code(database_url: str) -> None:
+    first = registrations.submit(submission(), database_url)
+    again = registrations.submit(submission(user_id="u2", product_name="tra mang cau  TAN LAP"), database_url)
+    assert (again.created, again.reference_code) == (False, first.reference_code)
+    other = registrations.submit(submission(product_name="Bánh pía"), database_url)
+    assert other.created and other.reference_code != first.reference_code
+    assert count(database_url, PreRegistration) == 2
+    assert count(database_url, Producer) == 1
+
+
+def test_concurrent_twins_make_one_row(database_url: str) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(lambda i: registrations.submit(submission(user_id=f"u{i}"), database_url), range(8)))
+    assert len({o.reference_code for o in outcomes}) == 1
+    assert sum(o.created for o in outcomes) == 1
+    assert count(database_url, PreRegistration) == 1
+
+
+def test_each_chat_user_sees_only_their_own(database_url: str) -> None:
+    registrations.submit(submission(), database_url)
+    registrations.submit(submission(user_id="u2", tax_code=tax_code(2), product_name="Mật ong"), database_url)
+    mine = registrations.for_chat_user("rest", "u1", database_url)
+    assert [row["product"] for row in mine] == ["Trà mãng cầu Tân Lập"]
+    assert registrations.for_chat_user("telegram", "u1", database_url) == []
+
+
+def test_export_xlsx_and_csv_with_vietnamese_headers(database_url: str, tmp_path, monkeypatch) -> None:
+    registrations.submit(submission(), database_url)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert cli.main(["export", "registrations", "--format", "xlsx", "-o", str(tmp_path / "r.xlsx")]) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Mã hồ sơ", "Ngày đăng ký", "Trạng thái", "Tên sản phẩm")
+    assert rows[1][3] == "Trà mãng cầu Tân Lập" and rows[1][4] == "Đồ uống" and len(rows) == 2
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    assert cli.main(["export", "registrations", "--format", "csv", "--since", tomorrow, "-o", str(tmp_path / "r.csv")]) == 0
+    lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("Mã hồ sơ,") and len(lines) == 1
