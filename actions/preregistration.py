@@ -5,11 +5,10 @@ responses, ``action_ask_reg_confirmed`` for the summary). Every slot has a
 custom mapping: ``validate_preregistration_form`` reads the producer's message
 as the answer to the requested question, or as a correction ("sửa số điện
 thoại thành 0987…") of any field, and checks it with ``actions.validators``.
-A question asked in the middle (a FAQ, "giúp", "gặp cán bộ", "hủy") makes the
-validation return nothing, so Rasa rejects the form and the rules in
-``data/rules_registration.yml`` answer it; the form then asks its question
-again. ``reads_as_answer`` keeps an answer that the NLU took for a question
-("trà" for the product group) as an answer.
+A question asked in the middle (a FAQ, "giúp", "gặp cán bộ", "hủy") is left to
+the rules of ``data/rules_registration.yml`` (see ``actions/form_turns.py``);
+an answer the NLU took for a question ("trà" for the product group) still
+counts as an answer.
 """
 
 from __future__ import annotations
@@ -24,6 +23,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import validators as v
 from actions.address import Address
+from actions.form_turns import answers_the_form, is_digression, message_text
+from bot.conversations import split_sender
 from bot.storage import registrations
 from nlu.text import fold
 
@@ -66,11 +67,6 @@ FIELD_WORDS: Tuple[Tuple[Text, Text], ...] = (
     ("ho so chat luong", "has_quality_docs"), ("tieu chuan", "has_quality_docs"),
 )
 _CORRECTION = re.compile(r"\b(?:thanh|la|=|:)\s+(.+)$|[:=]\s*(.+)$")
-INTERRUPTING_CONFIDENCE = 0.8
-
-
-def _text(tracker: Tracker) -> Text:
-    return v.clean(tracker.latest_message.get("text") or "")
 
 
 def check(slot: Text, text: Any, tracker: Tracker) -> v.Checked:
@@ -100,31 +96,6 @@ def _stored(slot: Text, checked: v.Checked) -> Any:
             "full": value.full, "original": value.original, "converted": value.converted,
         }
     return value
-
-
-DIGRESSIONS = {"help", "human_handoff", "cancel"}
-
-
-def is_digression(tracker: Tracker) -> bool:
-    """A question, a call for help or a cancellation rather than an answer."""
-    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
-    if intent == "cancel":
-        return True
-    return (intent.startswith("faq_") or intent in DIGRESSIONS) and not reads_as_answer(tracker)
-
-
-def reads_as_answer(tracker: Tracker) -> bool:
-    """Inside the form: is the latest message the answer to the requested question?"""
-    if tracker.active_loop.get("name") != FORM:
-        return False
-    slot = tracker.get_slot("requested_slot")
-    text = _text(tracker)
-    if slot not in FIELD_SLOTS or "?" in text:
-        return False
-    if not check(slot, text, tracker).ok:
-        return False
-    confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
-    return slot in SHAPED or confidence < INTERRUPTING_CONFIDENCE
 
 
 def find_correction(text: Text) -> Optional[Tuple[Text, Text]]:
@@ -187,7 +158,7 @@ UNREGISTERED_MESSAGE = (
 def read_message(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[EventType]:
     """Slot events for the latest message read as an answer, a correction or a confirmation."""
     requested = tracker.get_slot("requested_slot")
-    text = _text(tracker)
+    text = message_text(tracker)
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     wants_change = re.search(r"(?<!\w)(?:sua|doi|chinh|thay|nham)(?!\w)", fold(text).lower())
     correction = find_correction(text) if intent == "correct_value" or (requested == CONFIRMED and wants_change) else None
@@ -248,18 +219,6 @@ def next_requested(tracker: Tracker, events: List[EventType]) -> EventType:
     return SlotSet("requested_slot", missing[0] if missing else None)
 
 
-def answers_the_form(tracker: Tracker) -> bool:
-    """True when the form runs right after the user spoke, False when it comes
-    back after another action answered a digression (nothing new to read)."""
-    for event in reversed(tracker.events):
-        if event.get("event") != "action":
-            continue
-        if event.get("name") in (FORM, "action_extract_slots"):
-            continue
-        return event.get("name") == "action_listen"
-    return True
-
-
 class ValidatePreregistrationForm(FormValidationAction):
     """Reads each answer or correction and checks it."""
 
@@ -272,9 +231,11 @@ class ValidatePreregistrationForm(FormValidationAction):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[EventType]:
-        if not answers_the_form(tracker):
+        slot = tracker.get_slot("requested_slot")
+        answer_ok = slot in FIELD_SLOTS and check(slot, message_text(tracker), tracker).ok
+        if not answers_the_form(tracker, FORM):
             events: List[EventType] = []  # back from a digression: nothing new to read
-        elif is_digression(tracker):
+        elif is_digression(tracker, answer_ok, slot in SHAPED):
             return []  # the form is rejected and a rule handles the message
         else:
             events = read_message(tracker, dispatcher)
@@ -303,17 +264,21 @@ def _reset() -> List[EventType]:
     return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("requested_slot", None)]
 
 
-class ActionCancelRegistration(Action):
-    """"Hủy" inside the form: nothing is written."""
+class ActionCancelForm(Action):
+    """"Hủy" inside a form: the form ends and nothing is written."""
 
     def name(self) -> Text:
-        return "action_cancel_registration"
+        return "action_cancel_form"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(
-            text="Đã hủy đăng ký sơ bộ, tôi không lưu thông tin nào. Khi cần, bạn nhắn \"đăng ký OCOP\" để bắt đầu lại."
-        )
-        return [ActiveLoop(None)] + _reset()
+        what = {
+            FORM: "Đã hủy đăng ký sơ bộ, tôi không lưu thông tin nào.",
+            "certificate_link_form": "Đã hủy liên kết chứng nhận, tôi không lưu thông tin nào.",
+            "renewal_form": "Vâng, bạn trả lời sau cũng được: nhắn \"gặp cán bộ\" hoặc chờ lần nhắc tiếp theo.",
+        }.get(tracker.active_loop.get("name"), "Đã hủy.")
+        dispatcher.utter_message(text=f"{what} Bạn cần hỗ trợ gì thêm về OCOP cứ nhắn nhé.")
+        slots = FORM_SLOTS + ["cert_number", "cert_tax_code", "cert_linked", "renewal_choice"]
+        return [ActiveLoop(None)] + [SlotSet(slot, None) for slot in slots] + [SlotSet("requested_slot", None)]
 
 
 class ActionSubmitRegistration(Action):
@@ -326,7 +291,7 @@ class ActionSubmitRegistration(Action):
         slots = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
         if slots["subject_type"] == v.UNREGISTERED_HOUSEHOLD or slots[CONFIRMED] is not True:
             return _reset()
-        channel, user_id = registrations.split_sender(tracker.sender_id, tracker.get_latest_input_channel())
+        channel, user_id = split_sender(tracker.sender_id, tracker.get_latest_input_channel())
         address = slots["address"] or {}
         data = registrations.Submission(
             channel=channel,
@@ -375,7 +340,7 @@ class ActionMyRegistrations(Action):
         return "action_my_registrations"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        channel, user_id = registrations.split_sender(tracker.sender_id, tracker.get_latest_input_channel())
+        channel, user_id = split_sender(tracker.sender_id, tracker.get_latest_input_channel())
         rows = registrations.for_chat_user(channel, user_id)
         if not rows:
             dispatcher.utter_message(

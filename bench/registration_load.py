@@ -38,8 +38,12 @@ from bot.storage.models import PreRegistration, Producer  # noqa: E402
 
 
 def tax_code(index: int, run: int) -> str:
-    base = f"05{run:03d}{index:04d}"
-    return base + mst.calc_check_digit(base)
+    """A valid tax code per producer and run (the province digits move on when a base has no check digit)."""
+    for province in range(1, 100):
+        base = f"{province:02d}{run:03d}{index:04d}"
+        if mst.is_valid(base + mst.calc_check_digit(base)[-1]):
+            return base + mst.calc_check_digit(base)
+    raise ValueError(index)
 
 
 def script(index: int, tax: str) -> List[str]:

@@ -1,4 +1,9 @@
-"""The officers' command line: ``ocop export registrations --format xlsx|csv [--since DD/MM/YYYY]``.
+"""The officers' command line.
+
+    ocop export registrations --format xlsx|csv [--since DD/MM/YYYY] [-o FILE]
+    ocop import certificates FILE.xlsx|FILE.csv [--skip-invalid]
+    ocop export renewals --format xlsx|csv [-o FILE]
+    ocop report expiring --days 90 [--xlsx FILE]
 
 Reads the application database (``DATABASE_URL``, default SQLite under
 ``var/``) and writes a file officers open in Excel: Vietnamese column headers,
@@ -65,6 +70,54 @@ def export_registrations(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_renewals(args: argparse.Namespace) -> int:
+    from bot.storage import renewals
+
+    output = Path(args.output or f"de-nghi-gia-han-{dt.date.today():%Y%m%d}.{args.format}")
+    rows = renewals.export_rows()
+    count = write_xlsx(rows, output) if args.format == "xlsx" else write_csv(rows, output)
+    print(f"Đã xuất {count} đề nghị sau nhắc hạn ra {output}")
+    return 0
+
+
+def report_expiring(args: argparse.Namespace) -> int:
+    from bot.reminders import local_now
+    from bot.storage import certificates
+
+    rows = list(certificates.expiring_rows(local_now().date(), args.days))
+    print(f"Chứng nhận hết hạn trong {args.days} ngày tới: {len(rows) - 1}")
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+    if args.xlsx:
+        write_xlsx(rows, Path(args.xlsx))
+        print(f"Đã lưu {args.xlsx}")
+    return 0
+
+
+def import_certificates(args: argparse.Namespace) -> int:
+    from bot.certificate_import import parse_file
+    from bot.storage import certificates
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"Không tìm thấy tệp {path}", file=sys.stderr)
+        return 2
+    parsed = parse_file(path, progress=not args.quiet)
+    if parsed.errors:
+        print(f"{len(parsed.errors)} lỗi trong {parsed.rows} dòng dữ liệu:", file=sys.stderr)
+        for error in parsed.errors:
+            print(f"  {error}", file=sys.stderr)
+        if not args.skip_invalid:
+            print("Chưa nhập gì. Sửa các dòng trên, hoặc chạy lại với --skip-invalid để bỏ qua chúng.", file=sys.stderr)
+            return 1
+    created, updated = certificates.upsert(parsed.records)
+    skipped = parsed.rows - len(parsed.records)
+    print(f"Đã nhập {len(parsed.records)} chứng nhận: {created} mới, {updated} cập nhật"
+          + (f", bỏ qua {skipped} dòng lỗi" if skipped else "") + ".")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ocop", description="Công cụ cho cán bộ OCOP")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +128,23 @@ def build_parser() -> argparse.ArgumentParser:
     regs.add_argument("--since", type=parse_date, help="chỉ các hồ sơ từ ngày này (dd/mm/yyyy)")
     regs.add_argument("--output", "-o", help="tên tệp (mặc định: dang-ky-so-bo-YYYYMMDD.xlsx)")
     regs.set_defaults(handler=export_registrations)
+    renewals_parser = what.add_parser("renewals", help="các trả lời sau nhắc hạn (đánh giá lại, nâng hạng, không gia hạn)")
+    renewals_parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    renewals_parser.add_argument("--output", "-o", help="tên tệp")
+    renewals_parser.set_defaults(handler=export_renewals)
+    report = commands.add_parser("report", help="báo cáo")
+    report_what = report.add_subparsers(dest="what", required=True)
+    expiring = report_what.add_parser("expiring", help="chứng nhận sắp hết hạn")
+    expiring.add_argument("--days", type=int, default=90)
+    expiring.add_argument("--xlsx", help="lưu thêm ra tệp Excel")
+    expiring.set_defaults(handler=report_expiring)
+    load = commands.add_parser("import", help="nhập dữ liệu từ Excel/CSV")
+    load_what = load.add_subparsers(dest="what", required=True)
+    certs = load_what.add_parser("certificates", help="danh sách giấy chứng nhận OCOP")
+    certs.add_argument("file", help="tệp .xlsx hoặc .csv, dòng đầu là tiêu đề cột")
+    certs.add_argument("--skip-invalid", action="store_true", help="nhập các dòng hợp lệ, bỏ qua dòng lỗi")
+    certs.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
+    certs.set_defaults(handler=import_certificates)
     return parser
 
 

@@ -91,6 +91,7 @@ class Stack:
     database_url: Optional[str] = None
     model: Optional[Path] = None
     log_dir: Optional[Path] = None
+    with_bot: bool = True  # the bot process: scheduler, reminders, channels
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @classmethod
@@ -105,6 +106,7 @@ class Stack:
             database_url=database_url or f"sqlite:///{var_dir / 'ocop.db'}",
             model=model,
             log_dir=var_dir / "logs",
+            with_bot=False,
         )
 
     @property
@@ -114,6 +116,7 @@ class Stack:
     def start(self, timeout: float = 240.0) -> "Stack":
         """Start both servers and wait until they answer."""
         model = self.model or ensure_model()
+        self.var_dir.mkdir(parents=True, exist_ok=True)
         migrate(make_engine(self.database_url))  # the schema is current before anyone uses it
         endpoints = write_endpoints(self.action_port, self.var_dir, self.database_url)
         env = rasa_env()
@@ -145,6 +148,8 @@ class Stack:
         )
         self._wait_ready(f"http://127.0.0.1:{self.action_port}/health", "actions", timeout)
         self._wait_ready(f"{self.rasa_url}/status", "rasa", timeout)
+        if self.with_bot:
+            self._spawn("bot", [python, "-m", "bot"], {**env, "OCOP_RASA_URL": self.rasa_url})
         return self
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:

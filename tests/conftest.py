@@ -39,6 +39,19 @@ def empty_postgresql(url: str) -> str:
     return url
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With TEST_DATABASE_URL set, an unreachable PostgreSQL stops the run at once."""
+    if TEST_DATABASE_URL:
+        engine = make_engine(TEST_DATABASE_URL)
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as error:  # noqa: BLE001
+            pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {error}", returncode=3)
+        finally:
+            engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     """The real Rasa model of the project; trained only when its inputs changed."""

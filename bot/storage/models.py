@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base, relationship
 
 Base = declarative_base()
@@ -58,6 +58,7 @@ class ChatUser(Base):
     channel = Column(String(32), nullable=False)
     user_id = Column(String(128), nullable=False)
     producer_id = Column(Integer, ForeignKey("producers.id"), nullable=True, index=True)
+    blocked_at = Column(DateTime(timezone=True), nullable=True)  # the user blocked the bot: no more pushes
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     producer = relationship("Producer")
@@ -100,3 +101,87 @@ class AuditLog(Base):
     entity = Column(String(64), nullable=False)
     entity_id = Column(Integer, nullable=True)
     details = Column(Text, nullable=True)
+
+
+class Certificate(Base):
+    """An OCOP certificate: 3 to 5 stars, valid 36 months from the issue date unless given."""
+
+    __tablename__ = "certificates"
+
+    id = Column(Integer, primary_key=True)
+    number = Column(String(64), nullable=False, unique=True)  # as printed, e.g. "318/GCN-UBND"
+    product_name = Column(String(255), nullable=False)
+    holder_name = Column(String(255), nullable=False)
+    holder_tax_code = Column(String(16), nullable=False, index=True)
+    producer_id = Column(Integer, ForeignKey("producers.id"), nullable=True, index=True)
+    star_rating = Column(Integer, nullable=False)
+    issuing_authority = Column(String(255), nullable=False)
+    decision_number = Column(String(64), nullable=True)
+    issue_date = Column(Date, nullable=False)
+    expiry_date = Column(Date, nullable=False, index=True)
+    status = Column(String(16), nullable=False, default="valid", index=True)  # valid/expiring/expired/renewed/withdrawn
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+    producer = relationship("Producer")
+
+
+class CertificateSubscription(Base):
+    """A chat user proved (certificate number + tax code) that a certificate is theirs."""
+
+    __tablename__ = "certificate_subscriptions"
+    __table_args__ = (UniqueConstraint("certificate_id", "chat_user_id", name="uq_certificate_subscriptions"),)
+
+    id = Column(Integer, primary_key=True)
+    certificate_id = Column(Integer, ForeignKey("certificates.id"), nullable=False, index=True)
+    chat_user_id = Column(Integer, ForeignKey("chat_users.id"), nullable=False, index=True)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    certificate = relationship("Certificate")
+    chat_user = relationship("ChatUser")
+
+
+class ReminderDelivery(Base):
+    """One reminder (certificate, days before expiry, chat user): sent at most once.
+
+    ``sending`` is written and committed before the message goes out and
+    ``sent`` after; a row left in ``sending`` by a crash is never sent again
+    (it becomes ``unconfirmed``).
+    """
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        UniqueConstraint("certificate_id", "chat_user_id", "offset_days", name="uq_reminder_deliveries"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    certificate_id = Column(Integer, ForeignKey("certificates.id"), nullable=False, index=True)
+    chat_user_id = Column(Integer, ForeignKey("chat_users.id"), nullable=False, index=True)
+    offset_days = Column(Integer, nullable=False)
+    # pending, sending, sent, failed, blocked, abandoned, unconfirmed, skipped
+    status = Column(String(16), nullable=False, default="pending", index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=True)
+    last_error = Column(String(255), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    sent_at = Column(DateTime(timezone=True), nullable=True)
+
+    certificate = relationship("Certificate")
+    chat_user = relationship("ChatUser")
+
+
+class RenewalRequest(Base):
+    """A producer's answer to a reminder: re-evaluation, upgrade, or no renewal."""
+
+    __tablename__ = "renewal_requests"
+
+    id = Column(Integer, primary_key=True)
+    certificate_id = Column(Integer, ForeignKey("certificates.id"), nullable=False, index=True)
+    chat_user_id = Column(Integer, ForeignKey("chat_users.id"), nullable=False, index=True)
+    choice = Column(String(16), nullable=False)  # renew, upgrade, decline
+    status = Column(String(16), nullable=False, default="open")
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+
+    certificate = relationship("Certificate")
+    chat_user = relationship("ChatUser")

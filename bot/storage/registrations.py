@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional, Text, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Text
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -67,15 +67,6 @@ def product_key(name: Text) -> Text:
     return fold(normalize_text(name)).lower()[:255]
 
 
-def split_sender(sender_id: Text, input_channel: Optional[Text]) -> Tuple[Text, Text]:
-    """("telegram", "123") from "telegram:123"; otherwise the input channel and the id."""
-    if ":" in sender_id:
-        channel, user_id = sender_id.split(":", 1)
-        if channel.isalpha():
-            return channel, user_id
-    return (input_channel or "rest"), sender_id
-
-
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 
@@ -91,7 +82,7 @@ def reference_code(registration: PreRegistration) -> Text:
     return f"OCOP-{year}-{registration.id:06d}"
 
 
-def _chat_user(session: Session, channel: Text, user_id: Text) -> ChatUser:
+def get_or_create_chat_user(session: Session, channel: Text, user_id: Text) -> ChatUser:
     user = session.execute(
         select(ChatUser).where(ChatUser.channel == channel, ChatUser.user_id == user_id)
     ).scalar_one_or_none()
@@ -129,7 +120,7 @@ def _submit_once(data: Submission, url: Optional[Text]) -> Outcome:
     key = product_key(data.product_name)
     actor = f"{data.channel}:{data.user_id}"
     with session_scope(url) as session:
-        user = _chat_user(session, data.channel, data.user_id)
+        user = get_or_create_chat_user(session, data.channel, data.user_id)
         producer = _producer(session, data)
         user.producer_id = producer.id
         existing = session.execute(

@@ -9,24 +9,19 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 import pytest
 from sqlalchemy import func, select
-from stdnum.vn import mst
 
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.models import ChatUser, PreRegistration, Producer
 from nlu.text import has_diacritics
+from tests.factories import new_tax_code
 
 CODE = re.compile(r"OCOP-\d{4}-\d{6}")
-
-
-def new_tax_code() -> str:
-    base = "04" + str(uuid.uuid4().int)[:7]
-    return base + mst.calc_check_digit(base)
 
 
 class Producer_:
@@ -233,7 +228,6 @@ def test_conversation_resumes_after_a_restart(trained_model, tmp_path_factory) -
     """The tracker lives in the database: a Rasa restart mid-form loses nothing."""
     var = tmp_path_factory.mktemp("var-restart")
     stack = Stack.isolated(var, trained_model).start()
-    tax = new_tax_code()
     try:
         with RasaClient(stack.rasa_url) as rasa_client:
             producer = Producer_(rasa_client)

@@ -1,0 +1,143 @@
+"""Link a chat user to their OCOP certificate, look it up, stop the reminders.
+
+"nhắc tôi khi chứng nhận sắp hết hạn" and "tra cứu chứng nhận của tôi" start
+``certificate_link_form``: it asks for the certificate number and the holder's
+tax code, and links the chat user only when both match the registry (no one
+reads another producer's data). A user already linked who asks to look up gets
+the list at once. "hủy nhắc hạn" stops every reminder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import validators as v
+from actions.form_turns import answers_the_form, is_digression, message_text
+from bot.reminders import local_now
+from bot.storage import certificates
+from bot.conversations import split_sender
+
+FORM = "certificate_link_form"
+SLOTS = ["cert_number", "cert_tax_code"]
+_NUMBER = re.compile(r"\d{1,6}\s*/\s*[\w\-đĐ.]+(?:\s*/\s*[\w\-đĐ.]+)*|\d{1,6}\s*-\s*[A-Za-zĐđ][\w\-]*", re.UNICODE)
+
+
+def sender(tracker: Tracker) -> tuple:
+    return split_sender(tracker.sender_id, tracker.get_latest_input_channel())
+
+
+def certificate_number(tracker: Tracker, text: Text) -> Text:
+    """The number from the NLU entity, or the first number-like piece of the text."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "certificate_number" and entity.get("value"):
+            return str(entity["value"]).strip()
+    found = _NUMBER.search(text)
+    return re.sub(r"\s+", "", found.group()) if found else ""
+
+
+def describe(view: certificates.CertificateView, today: dt.date) -> Text:
+    days = (view.expiry_date - today).days
+    left = f"còn {days} ngày" if days >= 0 else f"đã quá hạn {-days} ngày"
+    return (
+        f"• {view.product_name} – {view.star_rating} sao, giấy chứng nhận số {view.number}, cấp ngày "
+        f"{view.issue_date:%d/%m/%Y}, hết hạn {view.expiry_date:%d/%m/%Y} ({left}; {certificates.STATUS_LABELS.get(view.status, view.status)})"
+    )
+
+
+REMINDER_PROMISE = (
+    "Tôi sẽ nhắc bạn qua kênh trò chuyện này 90, 60, 30 và 7 ngày trước khi hết hạn và vào ngày hết hạn "
+    "(không nhắn từ 21:00 đến 07:00). Nhắn \"hủy nhắc hạn\" nếu không muốn nhận nữa."
+)
+
+
+class ValidateCertificateLinkForm(FormValidationAction):
+    """Reads the certificate number and the tax code; links when both match."""
+
+    def name(self) -> Text:
+        return "validate_certificate_link_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        text = message_text(tracker)
+        if requested is None:  # activation: a number in the request itself is kept
+            number = certificate_number(tracker, text)
+            if number:
+                return [SlotSet("cert_number", number), SlotSet("requested_slot", "cert_tax_code")]
+            return [SlotSet("requested_slot", "cert_number")]
+        ok = bool(certificate_number(tracker, text)) if requested == "cert_number" else v.check_tax_code(
+            text, v.HOUSEHOLD_BUSINESS).ok
+        if not answers_the_form(tracker, FORM):
+            return [SlotSet("requested_slot", requested)]
+        if is_digression(tracker, ok, shaped=True):
+            return []
+        if requested == "cert_number":
+            if not ok:
+                dispatcher.utter_message(text="Số chứng nhận thường có dạng \"318/GCN-UBND\" (in trên giấy chứng nhận). Bạn nhập lại giúp tôi nhé.")
+                return [SlotSet("cert_number", None), SlotSet("requested_slot", "cert_number")]
+            return [SlotSet("cert_number", certificate_number(tracker, text)), SlotSet("requested_slot", "cert_tax_code")]
+        checked = v.check_tax_code(text, v.HOUSEHOLD_BUSINESS)
+        if not checked.ok:
+            dispatcher.utter_message(text=checked.error)
+            return [SlotSet("cert_tax_code", None), SlotSet("requested_slot", "cert_tax_code")]
+        channel, user_id = sender(tracker)
+        view = certificates.link(channel, user_id, tracker.get_slot("cert_number"), checked.value)
+        if view is None:
+            dispatcher.utter_message(
+                text="Số chứng nhận và mã số thuế không khớp với dữ liệu của cơ quan cấp, nên tôi chưa thể liên kết. "
+                "Bạn kiểm tra lại số in trên giấy chứng nhận (nhắn \"hủy\" để dừng)."
+            )
+            return [SlotSet("cert_number", None), SlotSet("cert_tax_code", None), SlotSet("requested_slot", "cert_number")]
+        return [SlotSet("cert_tax_code", checked.value), SlotSet("cert_linked", view.number), SlotSet("requested_slot", None)]
+
+
+def show_linked(dispatcher: CollectingDispatcher, views: List[certificates.CertificateView], heading: Text) -> None:
+    today = local_now().date()
+    dispatcher.utter_message(text="\n".join([heading, *(describe(view, today) for view in views), REMINDER_PROMISE]))
+
+
+class ActionCertificateLinked(Action):
+    """After the form: the linked certificate(s) and the reminder promise."""
+
+    def name(self) -> Text:
+        return "action_certificate_linked"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        views = certificates.linked(*sender(tracker))
+        if tracker.get_slot("cert_linked") and views:
+            show_linked(dispatcher, views, "Đã liên kết chứng nhận. Chứng nhận OCOP của bạn:")
+        return [SlotSet(slot, None) for slot in (*SLOTS, "cert_linked")]
+
+
+class ActionLookupCertificate(Action):
+    """"Tra cứu chứng nhận của tôi": the list when already linked, else the linking form."""
+
+    def name(self) -> Text:
+        return "action_lookup_certificate"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        views = certificates.linked(*sender(tracker))
+        if views:
+            show_linked(dispatcher, views, "Chứng nhận OCOP của bạn:")
+            return []
+        return [FollowupAction(FORM)]
+
+
+class ActionUnsubscribeReminders(Action):
+    """"Hủy nhắc hạn": stop every reminder of this chat user."""
+
+    def name(self) -> Text:
+        return "action_unsubscribe_reminders"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        channel, user_id = sender(tracker)
+        if certificates.unlink_all(channel, user_id):
+            dispatcher.utter_message(text="Đã hủy nhắc hạn: tôi sẽ không gửi nhắc hạn chứng nhận cho bạn nữa. Muốn nhận lại, bạn nhắn \"nhắc hạn chứng nhận\".")
+        else:
+            dispatcher.utter_message(text="Tài khoản này hiện không nhận nhắc hạn chứng nhận nào.")
+        return []

@@ -1,0 +1,119 @@
+"""The expiry reminder and the producer's answer to it.
+
+The bot process records the delivery (state ``sending``) and runs
+``renewal_form`` on the producer's conversation through Rasa's API; the form's
+question (``action_ask_renewal_choice``) is the reminder of the certificate
+being delivered, with three buttons.
+The answer is read from free text too ("đánh giá lại", "nâng sao", "thôi
+không gia hạn"), stored as a renewal request for officers
+(``ocop export renewals``), and confirmed to the producer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.form_turns import answers_the_form, is_digression, message_text
+from bot.reminders import local_now
+from bot.storage import renewals
+from bot.conversations import split_sender
+from nlu.text import fold
+
+FORM = "renewal_form"
+CHOICES = {
+    "renew": "Đăng ký đánh giá lại",
+    "upgrade": "Đề nghị nâng hạng sao",
+    "decline": "Không có nhu cầu gia hạn",
+}
+KEYWORDS = (
+    ("decline", ("khong co nhu cau", "khong gia han", "khong can", "thoi khong", "khong danh gia lai", "ngung", "khong tiep tuc")),
+    ("upgrade", ("nang hang", "nang sao", "len sao", "nang len", "them sao", "len 4 sao", "len 5 sao")),
+    ("renew", ("danh gia lai", "cong nhan lai", "gia han", "tai danh gia", "xet lai", "tiep tuc")),
+)
+
+
+def read_choice(text: Text) -> Optional[Text]:
+    words = " ".join(fold(text).lower().split())
+    for choice, phrases in KEYWORDS:
+        if any(phrase in words for phrase in phrases):
+            return choice
+    return None
+
+
+def reminder_text(view: renewals.ReminderView, today: dt.date) -> Text:
+    days = (view.expiry_date - today).days
+    when = f"còn {days} ngày" if days > 0 else ("hết hạn hôm nay" if days == 0 else f"đã hết hạn {-days} ngày")
+    return (
+        f"Nhắc hạn chứng nhận OCOP: sản phẩm \"{view.product_name}\" ({view.star_rating} sao, giấy chứng nhận số "
+        f"{view.number}) hết hạn ngày {view.expiry_date:%d/%m/%Y} – {when}.\n"
+        "Nếu không được đánh giá lại, từ ngày hết hạn sản phẩm không được dùng logo OCOP kèm số sao nữa và có thể bị "
+        "đưa ra khỏi danh sách sản phẩm OCOP của tỉnh (QĐ 148/QĐ-TTg, sửa đổi bởi QĐ 1489/QĐ-TTg).\n"
+        "Bạn muốn làm gì?"
+    )
+
+
+class ActionAskRenewalChoice(Action):
+    """The reminder: product, stars, expiry date, days left, consequences, three buttons."""
+
+    def name(self) -> Text:
+        return "action_ask_renewal_choice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        view = renewals.latest_reminded(*split_sender(tracker.sender_id, tracker.get_latest_input_channel()))
+        if view is None:
+            dispatcher.utter_message(text="Bạn chọn một trong các mục dưới đây nhé.")
+        else:
+            dispatcher.utter_message(text=reminder_text(view, local_now().date()))
+        dispatcher.utter_message(
+            text="(bấm một nút, hoặc nhắn \"hủy\" để trả lời sau)",
+            buttons=[{"title": title, "payload": title} for title in CHOICES.values()],
+        )
+        return []
+
+
+class ValidateRenewalForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_renewal_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("requested_slot") is None:
+            return [SlotSet("requested_slot", "renewal_choice")]
+        choice = read_choice(message_text(tracker))
+        if not answers_the_form(tracker, FORM):
+            return [SlotSet("requested_slot", "renewal_choice")]
+        if is_digression(tracker, choice is not None, shaped=True):
+            return []
+        if choice is None:
+            dispatcher.utter_message(text="Xin lỗi, tôi chưa rõ. Bạn chọn: " + "; ".join(CHOICES.values()) + ".")
+            return [SlotSet("renewal_choice", None), SlotSet("requested_slot", "renewal_choice")]
+        return [SlotSet("renewal_choice", choice), SlotSet("requested_slot", None)]
+
+
+ANSWERS = {
+    "renew": "Đã ghi nhận đề nghị đánh giá lại sản phẩm \"{product}\". Cán bộ sẽ liên hệ hướng dẫn; bạn nên chuẩn bị hồ sơ công nhận lại và hỏi UBND xã/phường về thời điểm nộp.",
+    "upgrade": "Đã ghi nhận đề nghị nâng hạng sao cho sản phẩm \"{product}\". Cán bộ sẽ liên hệ hướng dẫn hồ sơ theo chu trình OCOP của địa phương.",
+    "decline": "Đã ghi nhận: bạn không có nhu cầu gia hạn chứng nhận cho sản phẩm \"{product}\". Sau ngày hết hạn, sản phẩm không được dùng logo OCOP nữa. Nếu đổi ý, bạn cứ nhắn cho tôi.",
+}
+
+
+class ActionRecordRenewalChoice(Action):
+    """Store the answer as a renewal request for officers, then confirm it."""
+
+    def name(self) -> Text:
+        return "action_record_renewal_choice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        choice = tracker.get_slot("renewal_choice")
+        channel, user_id = split_sender(tracker.sender_id, tracker.get_latest_input_channel())
+        view = renewals.latest_reminded(channel, user_id)
+        product = renewals.record(channel, user_id, view.number, choice) if view and choice in CHOICES else None
+        if product is None:
+            dispatcher.utter_message(text="Xin lỗi, tôi không tìm thấy chứng nhận được nhắc. Bạn nhắn \"gặp cán bộ\" để được hỗ trợ nhé.")
+        else:
+            dispatcher.utter_message(text=ANSWERS[choice].format(product=product))
+        return [SlotSet("renewal_choice", None)]

@@ -1,0 +1,229 @@
+"""Certificate-expiry reminders: plan who is due, send each reminder at most once.
+
+A certificate is valid 36 months; producers linked to it in chat are reminded
+90, 60, 30 and 7 days before expiry and on the expiry day
+(``OCOP_REMINDER_OFFSETS`` changes the list). One cycle:
+
+1. ``refresh_statuses``: valid → expiring (90 days left) → expired.
+2. ``plan``: one ``reminder_deliveries`` row per (certificate, offset, chat
+   user) that has come due. When several offsets are due at once (the user
+   linked late, or the bot was down), only the most urgent is sent; the others
+   are recorded as ``skipped``. The unique key makes a second plan harmless.
+3. ``reconcile`` (at start-up): a row left in ``sending`` (a crash after the
+   attempt was recorded) becomes ``unconfirmed`` and is never sent again: at
+   most once.
+4. ``deliver``: outside 21:00–07:00 Vietnamese time, each due row is marked
+   ``sending`` and committed, pushed through ``push``, then marked ``sent``.
+   A failure is retried with exponential backoff up to ``MAX_ATTEMPTS``; a
+   user who blocked the bot is marked and skipped from then on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Sequence, Text
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage.db import session_scope
+from bot.storage.models import Certificate, CertificateSubscription, ChatUser, ReminderDelivery
+
+logger = logging.getLogger(__name__)
+
+VIETNAM = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
+DEFAULT_OFFSETS = (90, 60, 30, 7, 0)
+QUIET_FROM, QUIET_UNTIL = dt.time(21, 0), dt.time(7, 0)
+MAX_ATTEMPTS = 5
+FIRST_RETRY = dt.timedelta(minutes=5)
+# An expiry-day reminder is still worth sending a few days late, not months late.
+EXPIRY_GRACE_DAYS = 7
+INACTIVE = ("withdrawn", "renewed")
+
+
+class BlockedByUser(Exception):
+    """The user blocked the bot on their channel: stop pushing to them."""
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """What a channel needs to push one reminder."""
+
+    delivery_id: int
+    channel: Text
+    user_id: Text
+    certificate_number: Text
+    product_name: Text
+    star_rating: int
+    expiry_date: dt.date
+    offset_days: int
+
+
+Push = Callable[[DueReminder], None]
+
+
+def offsets() -> Sequence[int]:
+    """Days before expiry to remind on, from ``OCOP_REMINDER_OFFSETS`` ("90,60,30,7,0")."""
+    raw = os.environ.get("OCOP_REMINDER_OFFSETS")
+    if not raw:
+        return DEFAULT_OFFSETS
+    values = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+    return tuple(v for v in values if v >= 0) or DEFAULT_OFFSETS
+
+
+def local_now(now: Optional[dt.datetime] = None) -> dt.datetime:
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(VIETNAM)
+
+
+def is_quiet(now: dt.datetime) -> bool:
+    """No pushes between 21:00 and 07:00 Vietnamese time."""
+    moment = local_now(now).time()
+    return moment >= QUIET_FROM or moment < QUIET_UNTIL
+
+
+def _aware(moment: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """SQLite gives back naive UTC datetimes."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.timezone.utc)
+    return moment
+
+
+def refresh_statuses(today: dt.date, url: Optional[Text] = None) -> None:
+    with session_scope(url) as session:
+        for certificate in session.execute(
+            select(Certificate).where(Certificate.status.not_in(INACTIVE))
+        ).scalars():
+            if certificate.expiry_date < today:
+                status = "expired"
+            elif certificate.expiry_date <= today + dt.timedelta(days=90):
+                status = "expiring"
+            else:
+                status = "valid"
+            if certificate.status != status:
+                certificate.status = status
+
+
+def plan(today: dt.date, url: Optional[Text] = None) -> int:
+    """Create the delivery rows that have come due; the number of reminders to send."""
+    schedule = offsets()
+    created = 0
+    with session_scope(url) as session:
+        pairs = session.execute(
+            select(Certificate, ChatUser)
+            .join(CertificateSubscription, CertificateSubscription.certificate_id == Certificate.id)
+            .join(ChatUser, CertificateSubscription.chat_user_id == ChatUser.id)
+            .where(
+                CertificateSubscription.active.is_(True),
+                ChatUser.blocked_at.is_(None),
+                Certificate.status.not_in(INACTIVE),
+            )
+        ).all()
+        known = {
+            (row.certificate_id, row.chat_user_id, row.offset_days)
+            for row in session.execute(select(ReminderDelivery)).scalars()
+        }
+        for certificate, user in pairs:
+            days_left = (certificate.expiry_date - today).days
+            due = [offset for offset in schedule if days_left <= offset]
+            if not due:
+                continue
+            urgent = min(due)
+            for offset in due:
+                if (certificate.id, user.id, offset) in known:
+                    continue
+                send = offset == urgent and days_left >= -EXPIRY_GRACE_DAYS
+                session.add(ReminderDelivery(
+                    certificate_id=certificate.id, chat_user_id=user.id, offset_days=offset,
+                    status="pending" if send else "skipped", attempts=0,
+                    next_attempt_at=dt.datetime.now(dt.timezone.utc) if send else None,
+                ))
+                created += int(send)
+    return created
+
+
+def reconcile(url: Optional[Text] = None) -> int:
+    """Rows left in ``sending`` by a crash: maybe delivered, so never again."""
+    with session_scope(url) as session:
+        rows = session.execute(select(ReminderDelivery).where(ReminderDelivery.status == "sending")).scalars().all()
+        for row in rows:
+            row.status = "unconfirmed"
+            row.last_error = "interrupted between sending and confirming"
+        return len(rows)
+
+
+def _claim(delivery_id: int, url: Optional[Text]) -> Optional[DueReminder]:
+    """Mark one row ``sending`` and commit, unless someone else took it."""
+    with session_scope(url) as session:
+        row = session.get(ReminderDelivery, delivery_id, with_for_update=True)
+        if row is None or row.status not in ("pending", "failed"):
+            return None
+        row.status = "sending"
+        row.attempts += 1
+        certificate, user = row.certificate, row.chat_user
+        return DueReminder(row.id, user.channel, user.user_id, certificate.number, certificate.product_name,
+                           certificate.star_rating, certificate.expiry_date, row.offset_days)
+
+
+def _finish(delivery_id: int, url: Optional[Text], error: Optional[BaseException], now: dt.datetime) -> Text:
+    with session_scope(url) as session:
+        row = session.get(ReminderDelivery, delivery_id)
+        if error is None:
+            row.status, row.sent_at, row.last_error = "sent", now, None
+        elif isinstance(error, BlockedByUser):
+            row.status, row.last_error = "blocked", "blocked by the user"
+            row.chat_user.blocked_at = now
+        else:
+            row.last_error = f"{type(error).__name__}: {error}"[:255]
+            if row.attempts >= MAX_ATTEMPTS:
+                row.status = "abandoned"
+            else:
+                row.status = "failed"
+                row.next_attempt_at = now + FIRST_RETRY * (2 ** (row.attempts - 1))
+        return row.status
+
+
+def deliver(push: Push, now: Optional[dt.datetime] = None, url: Optional[Text] = None) -> Dict[Text, int]:
+    """Push every due reminder once; counts per outcome. Nothing during quiet hours."""
+    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    outcome: Dict[Text, int] = {}
+    if is_quiet(now):
+        return outcome
+    with session_scope(url) as session:
+        due_ids: List[int] = [
+            row.id for row in session.execute(
+                select(ReminderDelivery)
+                .where(ReminderDelivery.status.in_(("pending", "failed")))
+                .order_by(ReminderDelivery.id)
+            ).scalars()
+            if _aware(row.next_attempt_at) is None or _aware(row.next_attempt_at) <= now
+        ]
+    for delivery_id in due_ids:
+        reminder = _claim(delivery_id, url)
+        if reminder is None:
+            continue
+        error: Optional[BaseException] = None
+        try:
+            push(reminder)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
+            error = exc
+            logger.warning("Reminder %s not delivered: %s", delivery_id, type(exc).__name__)
+        status = _finish(delivery_id, url, error, now)
+        outcome[status] = outcome.get(status, 0) + 1
+    return outcome
+
+
+def run_cycle(push: Push, now: Optional[dt.datetime] = None, url: Optional[Text] = None) -> Dict[Text, int]:
+    """One cycle: statuses, plan, deliver. ``reconcile`` runs once at start-up, before the first cycle."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    today = local_now(now).date()
+    refresh_statuses(today, url)
+    try:
+        planned = plan(today, url)
+    except IntegrityError:  # another instance planned the same rows at the same moment
+        planned = 0
+    outcome = deliver(push, now, url)
+    logger.info("Reminder cycle: %d planned, delivered %s", planned, outcome)
+    return {"planned": planned, **outcome}

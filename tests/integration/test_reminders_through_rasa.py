@@ -1,0 +1,66 @@
+"""A reminder pushed through Rasa, the producer's answer stored as a renewal request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import select
+
+from bot import cli, reminders
+from bot.rasa_client import RasaClient
+from bot.reminder_push import RasaReminderPush
+from bot.stack import Stack
+from bot.storage import certificates
+from bot.storage.db import session_scope
+from bot.storage.models import ReminderDelivery, RenewalRequest
+
+
+def test_reminder_content_buttons_and_the_answer(db_stack: Stack, tmp_path, monkeypatch) -> None:
+    today = reminders.local_now().date()
+    number, tax, user = f"{uuid.uuid4().int % 100000}/GCN-UBND", "0100109106", f"rem-{uuid.uuid4().hex}"
+    certificates.upsert([{
+        "number": number, "product_name": "Mật ong rừng U Minh", "holder_name": "HTX Ong mật U Minh",
+        "holder_tax_code": tax, "star_rating": 4, "issuing_authority": "UBND tỉnh Cà Mau", "decision_number": None,
+        "issue_date": today - dt.timedelta(days=1015), "expiry_date": today + dt.timedelta(days=80), "status": "expiring",
+    }], db_stack.database_url)
+    assert certificates.link("rest", user, number, tax, db_stack.database_url)
+
+    pushed = []
+    push = RasaReminderPush(db_stack.rasa_url, deliver=lambda channel, uid, messages: pushed.append((channel, uid, messages)))
+    morning = dt.datetime.combine(today, dt.time(9), tzinfo=reminders.VIETNAM)
+    try:
+        reminders.run_cycle(push, morning, db_stack.database_url)
+        reminders.run_cycle(push, morning + dt.timedelta(hours=2), db_stack.database_url)  # nothing twice
+    finally:
+        push.close()
+    assert len(pushed) == 1
+    channel, uid, messages = pushed[0]
+    text = "\n".join(m.get("text") or "" for m in messages)
+    assert (channel, uid) == ("rest", user)
+    expiry = (today + dt.timedelta(days=80)).strftime("%d/%m/%Y")
+    assert all(fact in text for fact in ("Mật ong rừng U Minh", "4 sao", expiry, "còn 80 ngày", "logo OCOP")), text
+    titles = [b["title"] for m in messages for b in m.get("buttons") or []]
+    assert titles == ["Đăng ký đánh giá lại", "Đề nghị nâng hạng sao", "Không có nhu cầu gia hạn"]
+    with session_scope(db_stack.database_url) as session:
+        [delivery] = session.execute(
+            select(ReminderDelivery).join(ReminderDelivery.certificate).where(ReminderDelivery.offset_days == 90)
+            .where(ReminderDelivery.chat_user.has(user_id=user))
+        ).scalars().all()
+        assert delivery.status == "sent"
+
+    with RasaClient(db_stack.rasa_url) as client:
+        reply = "\n".join(r.get("text") or "" for r in client.send(user, "Đề nghị nâng hạng sao"))
+    assert "nâng hạng sao" in reply and "Mật ong rừng U Minh" in reply
+    with session_scope(db_stack.database_url) as session:
+        choices = session.execute(
+            select(RenewalRequest.choice).where(RenewalRequest.chat_user.has(user_id=user))
+        ).scalars().all()
+    assert choices == ["upgrade"]
+
+    monkeypatch.setenv("DATABASE_URL", db_stack.database_url)
+    assert cli.main(["export", "renewals", "--format", "csv", "-o", str(tmp_path / "r.csv")]) == 0
+    exported = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert number in exported and "Nâng hạng sao" in exported
+    assert cli.main(["report", "expiring", "--days", "90", "--xlsx", str(tmp_path / "e.xlsx")]) == 0
+    assert (tmp_path / "e.xlsx").exists()

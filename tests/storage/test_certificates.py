@@ -1,0 +1,81 @@
+"""Certificate import (officers' Excel/CSV) and linking chat users, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot import cli
+from bot.certificate_import import parse_file
+from bot.storage import certificates
+from bot.storage.db import session_scope
+from bot.storage.models import Certificate
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+HEADER = ["so gcn", "ten san pham", "chu the", "ma so thue", "hang sao", "co quan cap", "ngay cap"]
+GOOD = ["318/GCN-UBND", "Trà mãng cầu", "HTX Tân Lập", "0100109106", "4 sao", "UBND TP. Hồ Chí Minh", "15/03/2024"]
+
+
+def write_csv(path: Path, *rows) -> Path:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([HEADER, *rows])
+    return path
+
+
+def count(url: str) -> int:
+    with session_scope(url) as session:
+        return session.execute(select(func.count()).select_from(Certificate)).scalar_one()
+
+
+def test_sample_file_imports_and_reimport_updates(database_url: str, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert cli.main(["import", "certificates", str(SAMPLES / "certificates.xlsx"), "--quiet"]) == 0
+    assert "5 mới" in capsys.readouterr().out
+    assert cli.main(["import", "certificates", str(SAMPLES / "certificates.csv"), "--quiet"]) == 0
+    assert "0 mới, 5 cập nhật" in capsys.readouterr().out
+    assert count(database_url) == 5
+    with session_scope(database_url) as session:
+        tea = session.execute(select(Certificate).where(Certificate.number == "318/GCN-UBND")).scalar_one()
+        assert (tea.star_rating, tea.issue_date, tea.expiry_date) == (4, dt.date(2024, 3, 15), dt.date(2027, 3, 15))
+
+
+def test_errors_are_reported_per_row_and_nothing_changes(database_url: str, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        GOOD,
+        ["45/GCN", "Mật ong", "HTX U Minh", "0100109107", "4", "UBND xã", "02/01/2024"],
+        ["46/GCN", "Mắm", "Cơ sở Hòa", "0100109106", "2 sao", "UBND xã", "31/02/2024"],
+    )
+    assert cli.main(["import", "certificates", str(bad), "--quiet"]) == 1
+    report = capsys.readouterr().err
+    assert 'Dòng 3, cột "Mã số thuế"' in report
+    assert 'Dòng 4, cột "Hạng sao"' in report and 'Dòng 4, cột "Ngày cấp"' in report
+    assert count(database_url) == 0  # all or nothing
+    assert cli.main(["import", "certificates", str(bad), "--quiet", "--skip-invalid"]) == 0
+    assert "bỏ qua 2 dòng lỗi" in capsys.readouterr().out
+    assert count(database_url) == 1
+
+
+def test_missing_columns_and_duplicate_numbers(tmp_path: Path) -> None:
+    with open(tmp_path / "x.csv", "w", encoding="utf-8") as handle:
+        handle.write("Tên sản phẩm;Ngày cấp\nTrà;01/01/2024\n")
+    [error] = parse_file(tmp_path / "x.csv").errors
+    assert error.row == 1 and "Số chứng nhận" in error.column
+    parsed = parse_file(write_csv(tmp_path / "d.csv", GOOD, GOOD))
+    assert [str(e) for e in parsed.errors] == ['Dòng 3, cột "Số chứng nhận": trùng với dòng 2']
+
+
+def test_linking_needs_number_and_tax_code(database_url: str, tmp_path: Path) -> None:
+    records = parse_file(write_csv(tmp_path / "c.csv", GOOD)).records
+    certificates.upsert(records, database_url)
+    assert certificates.link("rest", "u1", "318/gcn-ubnd", "0312345673", database_url) is None
+    view = certificates.link("rest", "u1", "318/GCN-UBND", "0100109106", database_url)
+    assert view is not None and view.expiry_date == dt.date(2027, 3, 15)
+    assert [c.number for c in certificates.linked("rest", "u1", database_url)] == ["318/GCN-UBND"]
+    assert certificates.linked("rest", "u2", database_url) == []
+    assert certificates.unlink_all("rest", "u1", database_url) == 1
+    assert certificates.linked("rest", "u1", database_url) == []

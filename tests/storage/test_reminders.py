@@ -1,0 +1,119 @@
+"""Reminder planning and delivery: each (certificate, offset, user) at most once, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import List
+
+import pytest
+from sqlalchemy import select
+
+from bot import reminders
+from bot.storage import certificates
+from bot.storage.db import session_scope
+from bot.storage.models import ChatUser, ReminderDelivery
+
+TAX = "0100109106"
+EXPIRY = dt.date(2027, 3, 15)
+
+
+def at(date: dt.date, hour: int = 9) -> dt.datetime:
+    """``hour`` o'clock Vietnamese time on ``date``."""
+    return dt.datetime.combine(date, dt.time(hour), tzinfo=reminders.VIETNAM)
+
+
+@pytest.fixture
+def linked(database_url: str) -> str:
+    certificates.upsert([{
+        "number": "318/GCN-UBND", "product_name": "Trà mãng cầu", "holder_name": "HTX Tân Lập",
+        "holder_tax_code": TAX, "star_rating": 4, "issuing_authority": "UBND TP. Hồ Chí Minh",
+        "decision_number": None, "issue_date": dt.date(2024, 3, 15), "expiry_date": EXPIRY, "status": "valid",
+    }], database_url)
+    assert certificates.link("telegram", "42", "318/GCN-UBND", TAX, database_url)
+    return database_url
+
+
+class Recorder:
+    def __init__(self, fail: int = 0, error: type = RuntimeError) -> None:
+        self.sent: List[reminders.DueReminder] = []
+        self.fail, self.error = fail, error
+
+    def __call__(self, reminder: reminders.DueReminder) -> None:
+        if self.fail:
+            self.fail -= 1
+            raise self.error("channel down")
+        self.sent.append(reminder)
+
+
+def statuses(url: str) -> dict:
+    with session_scope(url) as session:
+        return {row.offset_days: row.status for row in session.execute(select(ReminderDelivery)).scalars()}
+
+
+def test_each_offset_is_sent_once(linked: str) -> None:
+    push = Recorder()
+    for days_before in (100, 89, 89, 88, 59, 30, 7, 0):
+        reminders.run_cycle(push, at(EXPIRY - dt.timedelta(days=days_before)), linked)
+    assert [r.offset_days for r in push.sent] == [90, 60, 30, 7, 0]
+    assert push.sent[0].channel == "telegram" and push.sent[0].user_id == "42"
+    assert set(statuses(linked).values()) == {"sent"}
+
+
+def test_only_the_most_urgent_when_several_are_due(linked: str) -> None:
+    push = Recorder()
+    reminders.run_cycle(push, at(EXPIRY - dt.timedelta(days=20)), linked)
+    assert [r.offset_days for r in push.sent] == [30]
+    assert statuses(linked) == {90: "skipped", 60: "skipped", 30: "sent"}
+
+
+def test_quiet_hours_wait_for_the_morning(linked: str) -> None:
+    push = Recorder()
+    day = EXPIRY - dt.timedelta(days=85)
+    reminders.run_cycle(push, at(day, 22), linked)
+    reminders.run_cycle(push, at(day + dt.timedelta(days=1), 6), linked)
+    assert push.sent == []
+    reminders.run_cycle(push, at(day + dt.timedelta(days=1), 7), linked)
+    assert len(push.sent) == 1
+
+
+def test_a_crash_after_the_attempt_never_gives_a_second_message(linked: str) -> None:
+    now = at(EXPIRY - dt.timedelta(days=80))
+    reminders.plan(now.date(), linked)
+    with session_scope(linked) as session:
+        delivery_id = session.execute(select(ReminderDelivery.id)).scalar_one()
+    assert reminders._claim(delivery_id, linked) is not None  # attempt recorded, then the process dies
+    assert reminders.reconcile(linked) == 1  # restart
+    push = Recorder()
+    reminders.run_cycle(push, now + dt.timedelta(hours=1), linked)
+    assert push.sent == [] and statuses(linked) == {90: "unconfirmed"}
+
+
+def test_failures_are_retried_with_backoff_then_abandoned(linked: str) -> None:
+    now = at(EXPIRY - dt.timedelta(days=80))
+    push = Recorder(fail=1)
+    reminders.run_cycle(push, now, linked)
+    assert statuses(linked) == {90: "failed"}
+    reminders.run_cycle(push, now + dt.timedelta(minutes=2), linked)
+    assert push.sent == []  # backoff not over
+    reminders.run_cycle(push, now + dt.timedelta(minutes=6), linked)
+    assert len(push.sent) == 1 and statuses(linked) == {90: "sent"}
+
+    stubborn = Recorder(fail=99)
+    for day in range(5):  # from 60 days before expiry, one attempt a day
+        reminders.run_cycle(stubborn, at(EXPIRY - dt.timedelta(days=60 - day)), linked)
+    assert statuses(linked)[60] == "abandoned" and stubborn.fail == 94
+
+
+def test_a_user_who_blocked_the_bot_is_skipped(linked: str) -> None:
+    push = Recorder(fail=1, error=reminders.BlockedByUser)
+    reminders.run_cycle(push, at(EXPIRY - dt.timedelta(days=80)), linked)
+    assert statuses(linked) == {90: "blocked"}
+    with session_scope(linked) as session:
+        assert session.execute(select(ChatUser.blocked_at)).scalar_one() is not None
+    reminders.run_cycle(push, at(EXPIRY - dt.timedelta(days=50)), linked)
+    assert push.sent == [] and 60 not in statuses(linked)
+
+
+def test_offsets_come_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("OCOP_REMINDER_OFFSETS", "30, 14,0")
+    assert reminders.offsets() == (30, 14, 0)
