@@ -111,9 +111,9 @@ def import_certificates(args: argparse.Namespace) -> int:
         if not args.skip_invalid:
             print("Chưa nhập gì. Sửa các dòng trên, hoặc chạy lại với --skip-invalid để bỏ qua chúng.", file=sys.stderr)
             return 1
-    created, updated = certificates.upsert(parsed.records)
+    created, updated, unchanged = certificates.upsert(parsed.records)
     skipped = parsed.rows - len(parsed.records)
-    print(f"Đã nhập {len(parsed.records)} chứng nhận: {created} mới, {updated} cập nhật"
+    print(f"Đã nhập {len(parsed.records)} chứng nhận: {created} mới, {updated} cập nhật, {unchanged} không đổi"
           + (f", bỏ qua {skipped} dòng lỗi" if skipped else "") + ".")
     return 0
 

@@ -24,9 +24,9 @@ import datetime as dt
 import logging
 import os
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Text
+from typing import Callable, Dict, List, Optional, Sequence, Text, Tuple
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import session_scope
@@ -92,53 +92,71 @@ def _aware(moment: Optional[dt.datetime]) -> Optional[dt.datetime]:
 
 
 def refresh_statuses(today: dt.date, url: Optional[Text] = None) -> None:
+    """valid → expiring (90 days or less left) → expired, in three set-based updates."""
+    soon = today + dt.timedelta(days=90)
+    live = Certificate.status.not_in(INACTIVE)
     with session_scope(url) as session:
-        for certificate in session.execute(
-            select(Certificate).where(Certificate.status.not_in(INACTIVE))
-        ).scalars():
-            if certificate.expiry_date < today:
-                status = "expired"
-            elif certificate.expiry_date <= today + dt.timedelta(days=90):
-                status = "expiring"
-            else:
-                status = "valid"
-            if certificate.status != status:
-                certificate.status = status
+        session.execute(
+            update(Certificate).where(live, Certificate.expiry_date < today, Certificate.status != "expired")
+            .values(status="expired").execution_options(synchronize_session=False))
+        session.execute(
+            update(Certificate).where(live, Certificate.expiry_date >= today, Certificate.expiry_date <= soon,
+                                      Certificate.status != "expiring")
+            .values(status="expiring").execution_options(synchronize_session=False))
+        session.execute(
+            update(Certificate).where(live, Certificate.expiry_date > soon, Certificate.status != "valid")
+            .values(status="valid").execution_options(synchronize_session=False))
+
+
+def due_pairs(today: dt.date, url: Optional[Text] = None) -> List[Tuple[int, int, int]]:
+    """(certificate id, chat user id, days left) for every linked, reachable user whose
+    certificate has entered the reminder window; the indexed scan of the daily cycle."""
+    window_start = today - dt.timedelta(days=EXPIRY_GRACE_DAYS)
+    window_end = today + dt.timedelta(days=max(offsets()))
+    with session_scope(url) as session:
+        rows = session.execute(
+            select(Certificate.id, ChatUser.id, Certificate.expiry_date)
+            .join(CertificateSubscription, CertificateSubscription.certificate_id == Certificate.id)
+            .join(ChatUser, CertificateSubscription.chat_user_id == ChatUser.id)
+            .where(
+                Certificate.expiry_date >= window_start,
+                Certificate.expiry_date <= window_end,
+                Certificate.status.not_in(INACTIVE),
+                CertificateSubscription.active.is_(True),
+                ChatUser.blocked_at.is_(None),
+            )
+        ).all()
+    return [(certificate_id, user_id, (expiry - today).days) for certificate_id, user_id, expiry in rows]
 
 
 def plan(today: dt.date, url: Optional[Text] = None) -> int:
     """Create the delivery rows that have come due; the number of reminders to send."""
     schedule = offsets()
+    pairs = due_pairs(today, url)
+    if not pairs:
+        return 0
     created = 0
     with session_scope(url) as session:
-        pairs = session.execute(
-            select(Certificate, ChatUser)
-            .join(CertificateSubscription, CertificateSubscription.certificate_id == Certificate.id)
-            .join(ChatUser, CertificateSubscription.chat_user_id == ChatUser.id)
-            .where(
-                CertificateSubscription.active.is_(True),
-                ChatUser.blocked_at.is_(None),
-                Certificate.status.not_in(INACTIVE),
-            )
-        ).all()
-        known = {
-            (row.certificate_id, row.chat_user_id, row.offset_days)
-            for row in session.execute(select(ReminderDelivery)).scalars()
-        }
-        for certificate, user in pairs:
-            days_left = (certificate.expiry_date - today).days
+        certificate_ids = sorted({certificate_id for certificate_id, _, _ in pairs})
+        known = set()
+        for start in range(0, len(certificate_ids), 1000):
+            known.update(session.execute(
+                select(ReminderDelivery.certificate_id, ReminderDelivery.chat_user_id, ReminderDelivery.offset_days)
+                .where(ReminderDelivery.certificate_id.in_(certificate_ids[start:start + 1000]))
+            ).all())
+        now = dt.datetime.now(dt.timezone.utc)
+        for certificate_id, user_id, days_left in pairs:
             due = [offset for offset in schedule if days_left <= offset]
             if not due:
                 continue
             urgent = min(due)
             for offset in due:
-                if (certificate.id, user.id, offset) in known:
+                if (certificate_id, user_id, offset) in known:
                     continue
-                send = offset == urgent and days_left >= -EXPIRY_GRACE_DAYS
+                send = offset == urgent
                 session.add(ReminderDelivery(
-                    certificate_id=certificate.id, chat_user_id=user.id, offset_days=offset,
-                    status="pending" if send else "skipped", attempts=0,
-                    next_attempt_at=dt.datetime.now(dt.timezone.utc) if send else None,
+                    certificate_id=certificate_id, chat_user_id=user_id, offset_days=offset,
+                    status="pending" if send else "skipped", attempts=0, next_attempt_at=now if send else None,
                 ))
                 created += int(send)
     return created

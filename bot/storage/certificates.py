@@ -34,9 +34,9 @@ def number_key(number: Text) -> Text:
     return "".join(fold(number).lower().split())
 
 
-def upsert(records: Iterable[Dict[str, Any]], url: Optional[Text] = None, actor: Text = "cli") -> Tuple[int, int]:
-    """Insert or update every record (keyed on the number) in one transaction: (created, updated)."""
-    created = updated = 0
+def upsert(records: Iterable[Dict[str, Any]], url: Optional[Text] = None, actor: Text = "cli") -> Tuple[int, int, int]:
+    """Insert or update every record (keyed on the number) in one transaction: (created, updated, unchanged)."""
+    created = updated = unchanged = 0
     with session_scope(url) as session:
         producers = dict(session.execute(select(Producer.tax_code, Producer.id)).all())
         existing = {number_key(c.number): c for c in session.execute(select(Certificate)).scalars()}
@@ -47,14 +47,17 @@ def upsert(records: Iterable[Dict[str, Any]], url: Optional[Text] = None, actor:
                 session.add(certificate)
                 existing[number_key(record["number"])] = certificate
                 created += 1
-            else:
-                updated += 1
-            for name, value in record.items():
-                setattr(certificate, name, value)
-            certificate.producer_id = producers.get(record["holder_tax_code"])
+            for name, value in {**record, "producer_id": producers.get(record["holder_tax_code"])}.items():
+                if getattr(certificate, name) != value:
+                    setattr(certificate, name, value)
+            if certificate.id is not None:
+                if session.is_modified(certificate):
+                    updated += 1
+                else:
+                    unchanged += 1
         session.add(AuditLog(actor=actor, action="imported", entity="certificate", entity_id=None,
-                             details=json.dumps({"created": created, "updated": updated})))
-    return created, updated
+                             details=json.dumps({"created": created, "updated": updated, "unchanged": unchanged})))
+    return created, updated, unchanged
 
 
 @dataclass(frozen=True)

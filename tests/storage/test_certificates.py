@@ -34,9 +34,12 @@ def test_sample_file_imports_and_reimport_updates(database_url: str, monkeypatch
     monkeypatch.setenv("DATABASE_URL", database_url)
     assert cli.main(["import", "certificates", str(SAMPLES / "certificates.xlsx"), "--quiet"]) == 0
     assert "5 mới" in capsys.readouterr().out
+    with session_scope(database_url) as session:
+        before = {c.number: c.updated_at for c in session.execute(select(Certificate)).scalars()}
     assert cli.main(["import", "certificates", str(SAMPLES / "certificates.csv"), "--quiet"]) == 0
-    assert "0 mới, 5 cập nhật" in capsys.readouterr().out
-    assert count(database_url) == 5
+    assert "0 mới, 0 cập nhật, 5 không đổi" in capsys.readouterr().out
+    with session_scope(database_url) as session:
+        assert {c.number: c.updated_at for c in session.execute(select(Certificate)).scalars()} == before
     with session_scope(database_url) as session:
         tea = session.execute(select(Certificate).where(Certificate.number == "318/GCN-UBND")).scalar_one()
         assert (tea.star_rating, tea.issue_date, tea.expiry_date) == (4, dt.date(2024, 3, 15), dt.date(2027, 3, 15))

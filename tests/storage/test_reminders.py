@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 from typing import List
 
 import pytest
@@ -11,8 +14,9 @@ from sqlalchemy import select
 from bot import reminders
 from bot.storage import certificates
 from bot.storage.db import session_scope
-from bot.storage.models import ChatUser, ReminderDelivery
+from bot.storage.models import Certificate, ChatUser, ReminderDelivery
 
+ROOT = Path(__file__).resolve().parents[2]
 TAX = "0100109106"
 EXPIRY = dt.date(2027, 3, 15)
 
@@ -117,3 +121,53 @@ def test_a_user_who_blocked_the_bot_is_skipped(linked: str) -> None:
 def test_offsets_come_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("OCOP_REMINDER_OFFSETS", "30, 14,0")
     assert reminders.offsets() == (30, 14, 0)
+
+
+def test_an_expired_certificate_is_reported_once(linked: str) -> None:
+    push = Recorder()
+    for days_after in range(0, 6):
+        reminders.run_cycle(push, at(EXPIRY + dt.timedelta(days=days_after)), linked)
+    assert [r.offset_days for r in push.sent] == [0]
+    with session_scope(linked) as session:
+        assert session.execute(select(Certificate.status)).scalar_one() == "expired"
+
+
+KILLED_RUN = """
+import os, sys, datetime as dt
+from bot import reminders
+url, log, now = sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3])
+pushed = []
+def push(reminder):
+    with open(log, "a") as handle:
+        handle.write(reminder.user_id + "\\n")
+    pushed.append(reminder)
+    if len(pushed) == 3:
+        os._exit(9)  # killed after the third message went out, before it was recorded
+reminders.run_cycle(push, now, url)
+"""
+
+
+def test_a_process_killed_mid_batch_neither_loses_nor_repeats(database_url: str, tmp_path) -> None:
+    certificates.upsert([{
+        "number": "318/GCN-UBND", "product_name": "Trà mãng cầu", "holder_name": "HTX Tân Lập",
+        "holder_tax_code": TAX, "star_rating": 4, "issuing_authority": "UBND TP. Hồ Chí Minh",
+        "decision_number": None, "issue_date": dt.date(2024, 3, 15), "expiry_date": EXPIRY, "status": "valid",
+    }], database_url)
+    users = [f"u{i}" for i in range(6)]
+    for user in users:
+        assert certificates.link("telegram", user, "318/GCN-UBND", TAX, database_url)
+    log, now = tmp_path / "sent.log", at(EXPIRY - dt.timedelta(days=80))
+    result = subprocess.run([sys.executable, "-c", KILLED_RUN, database_url, str(log), now.isoformat()],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 9, result.stderr
+    assert len(log.read_text().split()) == 3
+    assert reminders.reconcile(database_url) == 1  # the restart: the third is unconfirmed, not resent
+
+    def push(reminder: reminders.DueReminder) -> None:
+        with open(log, "a") as handle:
+            handle.write(reminder.user_id + "\n")
+
+    reminders.run_cycle(push, now + dt.timedelta(minutes=10), database_url)
+    reminders.run_cycle(push, now + dt.timedelta(days=1), database_url)
+    sent = log.read_text().split()
+    assert sorted(sent) == users  # everyone exactly once
