@@ -76,13 +76,18 @@ def _best_choice(text: Text, table: Text) -> Optional[Text]:
     return best[2]
 
 
-def check_subject_type(text: Any) -> Checked:
+def _check_choice(text: Any, table: Text, refusal: Text) -> Checked:
+    """One of the choices of ``table``; ``refusal`` is followed by the list of labels."""
     text = clean(text)
-    key = _best_choice(text, "subject_types") if text else None
+    key = _best_choice(text, table) if text else None
     if key is None:
-        options = "; ".join(c["label"] for c in choices()["subject_types"].values())
-        return _reject(f"Xin lỗi, tôi chưa rõ loại chủ thể. Bạn chọn một trong: {options}.")
-    return Checked(value=key, shown=label("subject_types", key))
+        options = "; ".join(c["label"] for c in choices()[table].values())
+        return _reject(f"{refusal} {options}.")
+    return Checked(value=key, shown=label(table, key))
+
+
+def check_subject_type(text: Any) -> Checked:
+    return _check_choice(text, "subject_types", "Xin lỗi, tôi chưa rõ loại chủ thể. Bạn chọn một trong:")
 
 
 def _check_name(text: Any, what: Text, minimum: int = 2, maximum: int = 200) -> Tuple[Text, Text]:
@@ -198,12 +203,7 @@ def check_product_name(text: Any) -> Checked:
 
 
 def check_product_group(text: Any) -> Checked:
-    text = clean(text)
-    key = _best_choice(text, "product_groups") if text else None
-    if key is None:
-        options = "; ".join(c["label"] for c in choices()["product_groups"].values())
-        return _reject(f"Tôi chưa xếp được sản phẩm vào nhóm nào. Bạn chọn một trong 6 nhóm: {options}.")
-    return Checked(value=key, shown=label("product_groups", key))
+    return _check_choice(text, "product_groups", "Tôi chưa xếp được sản phẩm vào nhóm nào. Bạn chọn một trong 6 nhóm:")
 
 
 def check_description(text: Any) -> Checked:
