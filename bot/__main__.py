@@ -1,21 +1,26 @@
-"""The bot process (``python -m bot``, started by ``make run``): scheduler and pushes.
+"""The bot process (``python -m bot``, started by ``make run``): channels, scheduler, pushes.
 
-It waits for Rasa, reconciles reminder deliveries left half-done by a crash,
-runs one reminder cycle to catch up after downtime, then leaves the daily and
-retry cycles to the scheduler until SIGTERM/SIGINT. Chat channels that push
-(Telegram, Zalo) register themselves in ``bot.channels``.
+It waits for Rasa and reconciles reminder deliveries left half-done by a
+crash. With ``TELEGRAM_BOT_TOKEN`` set it runs the Telegram channel (long
+polling) in the main thread; the scheduler runs beside it, and its first job
+catches up on reminders missed while the process was down. Without a token it
+only runs the scheduler. SIGTERM/SIGINT stop everything.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import signal
 import threading
 import time
 
 import httpx
+from telegram import Update
 
 from bot import reminders
+from bot.channels.telegram import TelegramChannel
 from bot.scheduler import build_scheduler, reminder_job, rasa_url
 from bot.storage.db import database_url, make_engine, migrate
 
@@ -44,11 +49,24 @@ def main() -> int:
     unconfirmed = reminders.reconcile()
     if unconfirmed:
         logger.warning("%d reminder(s) interrupted by the last stop will not be sent twice", unconfirmed)
-    reminder_job()  # catch up after downtime
     scheduler = build_scheduler()
-    scheduler.start()
-    logger.info("Bot process running: reminders scheduled (Asia/Ho_Chi_Minh)")
-    stop.wait()
+    token = os.environ.get("TELEGRAM_BOT_TOKEN")
+    if token:
+        channel = TelegramChannel(token, rasa_url(), os.environ.get("TELEGRAM_API_BASE_URL"))
+
+        async def channels_ready(application: object) -> None:
+            channel.register_push(asyncio.get_running_loop())
+            scheduler.start()
+            scheduler.add_job(reminder_job, id="startup-catch-up", replace_existing=True)  # after downtime
+            logger.info("Telegram channel and scheduler running")
+
+        channel.application.post_init = channels_ready
+        channel.application.run_polling(allowed_updates=Update.ALL_TYPES)
+    else:
+        scheduler.start()
+        reminder_job()  # catch up after downtime
+        logger.info("Scheduler running (no chat channel configured)")
+        stop.wait()
     scheduler.shutdown(wait=False)
     return 0
 

@@ -47,3 +47,18 @@ class RasaClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class AsyncRasaClient:
+    """The same REST channel for the bot process's asyncio channels."""
+
+    def __init__(self, base_url: str = DEFAULT_URL, timeout: float = 30.0) -> None:
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+
+    async def send(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        response = await self._http.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+        response.raise_for_status()
+        return response.json()
+
+    async def close(self) -> None:
+        await self._http.aclose()

@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Text, Tuple
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.storage.db import session_scope
@@ -124,6 +124,7 @@ def due_pairs(today: dt.date, url: Optional[Text] = None) -> List[Tuple[int, int
                 Certificate.status.not_in(INACTIVE),
                 CertificateSubscription.active.is_(True),
                 ChatUser.blocked_at.is_(None),
+                or_(ChatUser.notifications.is_(None), ChatUser.notifications.is_(True)),
             )
         ).all()
     return [(certificate_id, user_id, (expiry - today).days) for certificate_id, user_id, expiry in rows]

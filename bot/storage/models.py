@@ -59,6 +59,7 @@ class ChatUser(Base):
     user_id = Column(String(128), nullable=False)
     producer_id = Column(Integer, ForeignKey("producers.id"), nullable=True, index=True)
     blocked_at = Column(DateTime(timezone=True), nullable=True)  # the user blocked the bot: no more pushes
+    notifications = Column(Boolean, nullable=True)  # consent to pushes: None = not asked, False = /stop
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     producer = relationship("Producer")

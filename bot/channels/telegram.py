@@ -1,0 +1,161 @@
+"""Telegram through python-telegram-bot 22: long polling, Rasa's replies as inline keyboards.
+
+Every text message goes to Rasa's REST channel as sender ``telegram:<chat id>``
+and Rasa's replies come back as messages; a button becomes an inline keyboard
+button and a tap sends its payload to Rasa as if typed. ``/start`` registers
+the chat and asks for consent to notifications, ``/stop`` withdraws it,
+``/help`` is passed to Rasa. Photos, stickers, voice and other non-text
+messages get a polite reply; edited messages and repeated update ids are
+ignored. The channel knows nothing of OCOP: it moves messages.
+
+Settings: ``TELEGRAM_BOT_TOKEN`` (required), ``TELEGRAM_API_BASE_URL`` (another
+Bot API server, e.g. a local one for tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import hashlib
+import logging
+from typing import Any, Deque, Dict, List, Optional, Set
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Forbidden
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import channels
+from bot.channels import Messages
+from bot.rasa_client import AsyncRasaClient
+from bot.reminders import BlockedByUser
+from bot.storage import chat_users
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+CALLBACK_LIMIT = 64  # bytes Telegram allows in callback_data
+NOT_TEXT = "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Bạn gõ câu hỏi giúp tôi nhé (có dấu hay không dấu đều được)."
+CONSENT = (
+    "Chào bạn! Tôi là Trợ lý OCOP. Bạn có đồng ý nhận thông báo (nhắc hạn giấy chứng nhận, tin từ cán bộ OCOP) "
+    "qua Telegram không? Nhắn /stop bất cứ lúc nào để ngừng."
+)
+CONSENT_YES, CONSENT_NO = "consent:yes", "consent:no"
+
+
+class TelegramChannel:
+    """Builds the python-telegram-bot Application and pushes messages to chats."""
+
+    def __init__(self, token: str, rasa_url: str, base_url: Optional[str] = None) -> None:
+        builder = ApplicationBuilder().token(token)
+        if base_url:
+            builder = builder.base_url(f"{base_url.rstrip('/')}/bot")
+        self.application: Application = builder.build()
+        self.rasa = AsyncRasaClient(rasa_url)
+        self._seen: Set[int] = set()
+        self._seen_order: Deque[int] = collections.deque()
+        self._payloads: Dict[str, str] = {}
+        self._add_handlers()
+
+    # --- receiving -------------------------------------------------------------------
+    def _add_handlers(self) -> None:
+        app = self.application
+        app.add_handler(TypeHandler(Update, self._drop_repeats), group=-1)
+        app.add_handler(CommandHandler("start", self._start))
+        app.add_handler(CommandHandler("stop", self._stop))
+        app.add_handler(CommandHandler("help", self._help))
+        app.add_handler(CallbackQueryHandler(self._tap))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, self._text))
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, self._not_text))
+
+    async def _drop_repeats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Edited messages and update ids seen before are never answered."""
+        if update.edited_message is not None or update.update_id in self._seen:
+            raise ApplicationHandlerStop
+        self._seen.add(update.update_id)
+        self._seen_order.append(update.update_id)
+        if len(self._seen_order) > 10_000:
+            self._seen.discard(self._seen_order.popleft())
+
+    async def _start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_users.register(CHANNEL, str(update.effective_chat.id))
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Đồng ý", callback_data=CONSENT_YES),
+                                          InlineKeyboardButton("Không", callback_data=CONSENT_NO)]])
+        await update.effective_chat.send_message(CONSENT, reply_markup=keyboard)
+
+    async def _stop(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_users.set_consent(CHANNEL, str(update.effective_chat.id), False)
+        await update.effective_chat.send_message("Đã ngừng gửi thông báo cho bạn. Nhắn /start nếu muốn nhận lại.")
+
+    async def _help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._to_rasa(update.effective_chat.id, "/help")
+
+    async def _text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._to_rasa(update.effective_chat.id, update.message.text)
+
+    async def _tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        await query.answer()
+        chat_id = update.effective_chat.id
+        if query.data in (CONSENT_YES, CONSENT_NO):
+            chat_users.set_consent(CHANNEL, str(chat_id), query.data == CONSENT_YES)
+            text = "Cảm ơn bạn, tôi sẽ gửi thông báo khi cần." if query.data == CONSENT_YES else "Vâng, tôi sẽ không gửi thông báo."
+            await update.effective_chat.send_message(text + " Bạn cần hỏi gì về OCOP cứ nhắn nhé.")
+            return
+        payload = self._payloads.get(query.data or "", query.data or "")
+        await self._to_rasa(chat_id, payload)
+
+    async def _not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_chat.send_message(NOT_TEXT)
+
+    async def _to_rasa(self, chat_id: int, text: str) -> None:
+        try:
+            replies = await self.rasa.send(f"{CHANNEL}:{chat_id}", text)
+        except Exception:  # Rasa down: say so rather than stay silent
+            logger.exception("Rasa did not answer")
+            replies = [{"text": "Xin lỗi, hệ thống đang bận. Bạn nhắn lại sau ít phút nhé."}]
+        await self.send(chat_id, replies)
+
+    # --- sending ---------------------------------------------------------------------
+    def _callback_data(self, payload: str) -> str:
+        if len(payload.encode("utf-8")) <= CALLBACK_LIMIT:
+            return payload
+        key = "p:" + hashlib.sha1(payload.encode("utf-8")).hexdigest()[:20]
+        self._payloads[key] = payload
+        return key
+
+    def _markup(self, buttons: List[Dict[str, Any]]) -> Optional[InlineKeyboardMarkup]:
+        if not buttons:
+            return None
+        rows = [[InlineKeyboardButton(b.get("title", ""), callback_data=self._callback_data(b.get("payload", "")))]
+                for b in buttons]
+        return InlineKeyboardMarkup(rows)
+
+    async def send(self, chat_id: int, messages: Messages) -> None:
+        """Rasa's messages to one chat: text, and buttons as an inline keyboard."""
+        for message in messages:
+            text = message.get("text") or ""
+            if not text and not message.get("buttons"):
+                continue
+            try:
+                await self.application.bot.send_message(
+                    chat_id, text or "…", reply_markup=self._markup(message.get("buttons") or []))
+            except Forbidden as error:
+                chat_users.mark_blocked(CHANNEL, str(chat_id))
+                raise BlockedByUser(str(error)) from error
+
+    def register_push(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Let other threads (the scheduler) push through this channel's event loop."""
+        def deliver(user_id: str, messages: Messages) -> None:
+            asyncio.run_coroutine_threadsafe(self.send(int(user_id), messages), loop).result(timeout=60)
+
+        channels.register(CHANNEL, deliver)

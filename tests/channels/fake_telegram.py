@@ -1,0 +1,151 @@
+"""A local fake of the Telegram Bot API, enough for python-telegram-bot to run unmodified.
+
+It serves ``/bot<token>/<method>`` on 127.0.0.1: getMe, deleteWebhook,
+getUpdates (long polling over a queue the test fills), sendMessage,
+answerCallbackQuery and a few no-ops. Sent messages are recorded. Tests can
+make the next calls of a method fail with 429 (``retry_after``), 5xx or 403.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from typing import Any, Dict, List, Optional
+
+from aiohttp import web
+
+BOT = {"id": 777, "is_bot": True, "first_name": "Trợ lý OCOP", "username": "ocop_test_bot",
+       "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
+
+
+class FakeTelegram:
+    def __init__(self, token: str = "123:TEST") -> None:
+        self.token = token
+        self.sent: List[Dict[str, Any]] = []
+        self.failures: Dict[str, List[Dict[str, Any]]] = {}
+        self._updates: List[Dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._runner: Optional[web.AppRunner] = None
+        self.port = 0
+
+    # --- the test's side ---------------------------------------------------------
+    def start(self) -> "FakeTelegram":
+        ready = threading.Event()
+        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
+        ready.wait(10)
+        return self
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def user_says(self, chat_id: int, text: str, edited: bool = False, update_id: Optional[int] = None) -> int:
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": chat_id, "type": "private"}, "from": {"id": chat_id, "is_bot": False, "first_name": "Lan"},
+                   "text": text}
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self._queue({"edited_message" if edited else "message": message}, update_id)
+
+    def user_says_twice(self, chat_id: int, text: str) -> None:
+        """The same update delivered twice in one batch (as after a network retry)."""
+        with self._lock:
+            update_id = next(self._update_ids)
+            message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                       "chat": {"id": chat_id, "type": "private"},
+                       "from": {"id": chat_id, "is_bot": False, "first_name": "Lan"}, "text": text}
+            self._updates.extend([{"update_id": update_id, "message": message}] * 2)
+
+    def user_sends_photo(self, chat_id: int) -> int:
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": {"id": chat_id, "type": "private"}, "from": {"id": chat_id, "is_bot": False, "first_name": "Lan"},
+                   "photo": [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]}
+        return self._queue({"message": message})
+
+    def user_taps(self, chat_id: int, data: str) -> int:
+        query = {"id": str(next(self._message_ids)), "from": {"id": chat_id, "is_bot": False, "first_name": "Lan"},
+                 "chat_instance": "1", "data": data,
+                 "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}, "text": "…"}}
+        return self._queue({"callback_query": query})
+
+    def wait_for_messages(self, chat_id: int, count: int, timeout: float = 30.0) -> List[Dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                mine = [m for m in self.sent if int(m["chat_id"]) == chat_id]
+            if len(mine) >= count:
+                return mine
+            time.sleep(0.05)
+        raise TimeoutError(f"only {len(mine)} of {count} messages to {chat_id}: {mine}")
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+    # --- the server --------------------------------------------------------------
+    def _queue(self, body: Dict[str, Any], update_id: Optional[int] = None) -> int:
+        with self._lock:
+            update = {"update_id": update_id if update_id is not None else next(self._update_ids), **body}
+            self._updates.append(update)
+            return update["update_id"]
+
+    def _serve(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self._loop)
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app)
+        self._loop.run_until_complete(self._runner.setup())
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        self._loop.run_until_complete(site.start())
+        self.port = site._server.sockets[0].getsockname()[1]
+        ready.set()
+        self._loop.run_forever()
+
+    async def _params(self, request: web.Request) -> Dict[str, Any]:
+        if request.content_type == "application/json":
+            return await request.json()
+        data = dict(await request.post())
+        return {k: (json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v) for k, v in data.items()}
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params = await self._params(request)
+        failure = self.failures.get(method, [])
+        if failure and method != "getUpdates":
+            error = failure.pop(0)
+            return web.json_response({"ok": False, **error}, status=error["error_code"])
+        if method == "getUpdates":
+            return await self._get_updates(params)
+        if method == "getMe":
+            return self._ok(BOT)
+        if method == "sendMessage":
+            with self._lock:
+                self.sent.append(params)
+            chat = {"id": int(params["chat_id"]), "type": "private"}
+            return self._ok({"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
+                             "text": params.get("text", "")})
+        return self._ok(True)  # deleteWebhook, answerCallbackQuery, setMyCommands, close …
+
+    async def _get_updates(self, params: Dict[str, Any]) -> web.Response:
+        offset = int(params.get("offset") or 0)
+        deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
+        while True:
+            with self._lock:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                ready = list(self._updates)
+            if ready or time.monotonic() >= deadline:
+                return self._ok(ready)
+            await asyncio.sleep(0.02)
+
+    @staticmethod
+    def _ok(result: Any) -> web.Response:
+        return web.json_response({"ok": True, "result": result})

@@ -1,0 +1,103 @@
+"""The Telegram channel end to end: fake Bot API server → bot process (python-telegram-bot) → Rasa → back."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from typing import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.model import ROOT, rasa_env
+from bot.stack import Stack
+from bot.storage.db import session_scope
+from bot.storage.models import ChatUser, PreRegistration
+from tests.channels.fake_telegram import FakeTelegram
+from tests.factories import new_tax_code
+
+
+@pytest.fixture(scope="module")
+def telegram(stack: Stack, tmp_path_factory) -> Iterator[FakeTelegram]:
+    fake = FakeTelegram().start()
+    log = open(tmp_path_factory.mktemp("bot") / "bot.log", "wb")
+    env = {**rasa_env(), "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
+           "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
+    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    fake.user_says(1, "/start")  # the bot is up once it answers
+    fake.wait_for_messages(1, 1, timeout=120)
+    yield fake
+    process.terminate()
+    process.wait(30)
+    fake.stop()
+
+
+def texts(messages) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def buttons(message) -> list:
+    markup = message.get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def test_faq_and_a_button_tap(telegram: FakeTelegram) -> None:
+    chat = 1001
+    telegram.user_says(chat, "ocop la gi")
+    [answer] = telegram.wait_for_messages(chat, 1)
+    assert "Nguồn:" in answer["text"]
+    follow_up = buttons(answer)[0]
+    telegram.user_taps(chat, follow_up["callback_data"])
+    messages = telegram.wait_for_messages(chat, 2)
+    assert "Nguồn:" in messages[1]["text"] and messages[1]["text"] != answer["text"]
+
+
+def test_start_consent_stop(telegram: FakeTelegram, stack: Stack) -> None:
+    chat = 1002
+    telegram.user_says(chat, "/start")
+    [consent] = telegram.wait_for_messages(chat, 1)
+    assert "thông báo" in consent["text"] and len(buttons(consent)) == 2
+    telegram.user_taps(chat, buttons(consent)[0]["callback_data"])
+    telegram.wait_for_messages(chat, 2)
+    with session_scope(stack.database_url) as session:
+        assert session.execute(select(ChatUser.notifications).where(ChatUser.user_id == str(chat))).scalar_one() is True
+    telegram.user_says(chat, "/stop")
+    assert "Đã ngừng" in telegram.wait_for_messages(chat, 3)[2]["text"]
+    with session_scope(stack.database_url) as session:
+        assert session.execute(select(ChatUser.notifications).where(ChatUser.user_id == str(chat))).scalar_one() is False
+
+
+def test_non_text_edits_and_repeats(telegram: FakeTelegram) -> None:
+    chat = 1003
+    telegram.user_sends_photo(chat)
+    assert "tin nhắn chữ" in telegram.wait_for_messages(chat, 1)[0]["text"]
+    telegram.user_says(chat, "xin chào", edited=True)
+    telegram.user_says_twice(chat, "cảm ơn")
+    time.sleep(2)
+    messages = telegram.wait_for_messages(chat, 2)
+    assert len(messages) == 2  # the edit and the repeated update got nothing
+
+
+def test_pre_registration_through_telegram(telegram: FakeTelegram, stack: Stack) -> None:
+    chat, tax = 1004, new_tax_code("07")
+    script = ["đăng ký OCOP", "hợp tác xã", "HTX Dệt thổ cẩm Mai Châu", "Hà Thị Mai", tax, "0912 345 678",
+              "không có", "bản Lác, xã Mai Châu, tỉnh Phú Thọ", "Khăn thổ cẩm Mai Châu", "thổ cẩm",
+              "Khăn dệt tay từ sợi bông nhuộm màu tự nhiên", "có"]
+    count = 0
+    for text in script:
+        telegram.user_says(chat, text)
+        count = len(telegram.wait_for_messages(chat, count + 1))
+        time.sleep(0.3)  # let a reply of several messages arrive whole
+        count = len(telegram.wait_for_messages(chat, count))
+    telegram.user_says(chat, "xác nhận")
+    reply = texts(telegram.wait_for_messages(chat, count + 1)[count:])
+    code = re.search(r"OCOP-\d{4}-\d{6}", reply).group()
+    with session_scope(stack.database_url) as session:
+        row = session.execute(
+            select(PreRegistration).join(ChatUser, PreRegistration.chat_user_id == ChatUser.id)
+            .where(ChatUser.channel == "telegram", ChatUser.user_id == str(chat))
+        ).scalar_one()
+        assert row.reference_code == code
