@@ -2,8 +2,9 @@
 
 It waits for Rasa and reconciles reminder deliveries left half-done by a
 crash. With ``TELEGRAM_BOT_TOKEN`` set it runs the Telegram channel (long
-polling) in the main thread; the scheduler runs beside it, and its first job
-catches up on reminders missed while the process was down. Without a token it
+polling) in the main thread; the scheduler and the broadcast sender run beside
+it, and the scheduler's first job catches up on reminders missed while the
+process was down. Without a token it
 only runs the scheduler. SIGTERM/SIGINT stop everything.
 """
 
@@ -19,7 +20,8 @@ import time
 import httpx
 from telegram import Update
 
-from bot import reminders
+from bot import broadcasts, reminders
+from bot.broadcasts import BroadcastSender
 from bot.channels.telegram import TelegramChannel
 from bot.scheduler import build_scheduler, reminder_job, rasa_url
 from bot.storage.db import database_url, make_engine, migrate
@@ -46,9 +48,9 @@ def main() -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     wait_for_rasa(rasa_url())
-    unconfirmed = reminders.reconcile()
+    unconfirmed = reminders.reconcile() + broadcasts.reconcile()
     if unconfirmed:
-        logger.warning("%d reminder(s) interrupted by the last stop will not be sent twice", unconfirmed)
+        logger.warning("%d message(s) interrupted by the last stop will not be sent twice", unconfirmed)
     scheduler = build_scheduler()
     token = os.environ.get("TELEGRAM_BOT_TOKEN")
     if token:
@@ -56,12 +58,14 @@ def main() -> int:
 
         async def channels_ready(application: object) -> None:
             channel.register_push(asyncio.get_running_loop())
+            threading.Thread(target=BroadcastSender().run_forever, args=(stop,), name="broadcasts", daemon=True).start()
             scheduler.start()
             scheduler.add_job(reminder_job, id="startup-catch-up", replace_existing=True)  # after downtime
             logger.info("Telegram channel and scheduler running")
 
         channel.application.post_init = channels_ready
         channel.application.run_polling(allowed_updates=Update.ALL_TYPES)
+        stop.set()
     else:
         scheduler.start()
         reminder_job()  # catch up after downtime

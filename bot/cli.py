@@ -4,6 +4,9 @@
     ocop import certificates FILE.xlsx|FILE.csv [--skip-invalid]
     ocop export renewals --format xlsx|csv [-o FILE]
     ocop report expiring --days 90 [--xlsx FILE]
+    ocop officers add|remove|list [--channel telegram --user-id ID --name NAME]
+    ocop broadcast --text TEXT [--province P] [--ward W] [--group G] [--stars N] [--expiring-days N] [--yes]
+    ocop broadcast-report ID
 
 Reads the application database (``DATABASE_URL``, default SQLite under
 ``var/``) and writes a file officers open in Excel: Vietnamese column headers,
@@ -118,6 +121,52 @@ def import_certificates(args: argparse.Namespace) -> int:
     return 0
 
 
+def officers(args: argparse.Namespace) -> int:
+    from sqlalchemy import delete, select
+
+    from bot.storage.db import session_scope
+    from bot.storage.models import Officer
+
+    with session_scope() as session:
+        if args.action == "add":
+            if not (args.user_id and args.name):
+                print("Cần --user-id và --name", file=sys.stderr)
+                return 2
+            session.add(Officer(channel=args.channel, user_id=args.user_id, name=args.name))
+            print(f"Đã thêm cán bộ {args.name} ({args.channel}:{args.user_id})")
+        elif args.action == "remove":
+            gone = session.execute(delete(Officer).where(Officer.channel == args.channel,
+                                                         Officer.user_id == args.user_id)).rowcount
+            print("Đã xóa." if gone else "Không có cán bộ này.")
+        else:
+            for officer in session.execute(select(Officer).order_by(Officer.id)).scalars():
+                print(f"{officer.channel}:{officer.user_id}\t{officer.name}")
+    return 0
+
+
+def broadcast(args: argparse.Namespace) -> int:
+    from bot import broadcasts
+
+    audience = broadcasts.Audience(province=args.province, ward=args.ward, product_group=args.group,
+                                   stars=args.stars, expiring_days=args.expiring_days)
+    size = broadcasts.count(audience)
+    print(f"Thông báo sẽ gửi tới {size} người ({audience.describe()}).")
+    if not args.yes and input("Gửi? (c/k) ").strip().lower() not in ("c", "co", "có", "y", "yes"):
+        print("Đã hủy.")
+        return 1
+    announcement_id, size = broadcasts.create(args.text, audience, "cli")
+    print(f"Đã xếp hàng thông báo số {announcement_id} cho {size} người; bot process sẽ gửi dần.")
+    return 0
+
+
+def broadcast_report(args: argparse.Namespace) -> int:
+    from bot import broadcasts
+
+    for status, number in sorted(broadcasts.report(args.id).items()):
+        print(f"{status}\t{number}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ocop", description="Công cụ cho cán bộ OCOP")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -138,6 +187,24 @@ def build_parser() -> argparse.ArgumentParser:
     expiring.add_argument("--days", type=int, default=90)
     expiring.add_argument("--xlsx", help="lưu thêm ra tệp Excel")
     expiring.set_defaults(handler=report_expiring)
+    officer = commands.add_parser("officers", help="danh sách cán bộ được phép gửi thông báo")
+    officer.add_argument("action", choices=("add", "remove", "list"))
+    officer.add_argument("--channel", default="telegram")
+    officer.add_argument("--user-id")
+    officer.add_argument("--name")
+    officer.set_defaults(handler=officers)
+    send = commands.add_parser("broadcast", help="gửi thông báo tới người đăng ký nhận tin")
+    send.add_argument("--text", required=True)
+    send.add_argument("--province")
+    send.add_argument("--ward")
+    send.add_argument("--group", help="nhóm sản phẩm, ví dụ do_uong")
+    send.add_argument("--stars", type=int, choices=(3, 4, 5))
+    send.add_argument("--expiring-days", type=int)
+    send.add_argument("--yes", action="store_true", help="không hỏi xác nhận")
+    send.set_defaults(handler=broadcast)
+    result = commands.add_parser("broadcast-report", help="kết quả gửi một thông báo")
+    result.add_argument("id", type=int)
+    result.set_defaults(handler=broadcast_report)
     load = commands.add_parser("import", help="nhập dữ liệu từ Excel/CSV")
     load_what = load.add_subparsers(dest="what", required=True)
     certs = load_what.add_parser("certificates", help="danh sách giấy chứng nhận OCOP")

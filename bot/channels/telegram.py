@@ -18,10 +18,11 @@ import asyncio
 import collections
 import hashlib
 import logging
+import re
 from typing import Any, Deque, Dict, List, Optional, Set
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden
+from telegram.error import Forbidden, RetryAfter
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -34,11 +35,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot import channels
+from bot import broadcasts, channels
 from bot.channels import Messages
+from bot.broadcasts import RetryLater
 from bot.rasa_client import AsyncRasaClient
 from bot.reminders import BlockedByUser
-from bot.storage import chat_users
+from bot.storage import audit, chat_users
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ class TelegramChannel:
         self._seen: Set[int] = set()
         self._seen_order: Deque[int] = collections.deque()
         self._payloads: Dict[str, str] = {}
+        self._drafts: Dict[str, tuple] = {}
         self._add_handlers()
 
     # --- receiving -------------------------------------------------------------------
@@ -73,6 +76,8 @@ class TelegramChannel:
         app.add_handler(CommandHandler("start", self._start))
         app.add_handler(CommandHandler("stop", self._stop))
         app.add_handler(CommandHandler("help", self._help))
+        app.add_handler(CommandHandler("broadcast", self._broadcast))
+        app.add_handler(CommandHandler("handoffs", self._handoffs))
         app.add_handler(CallbackQueryHandler(self._tap))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, self._text))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, self._not_text))
@@ -99,6 +104,54 @@ class TelegramChannel:
     async def _help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._to_rasa(update.effective_chat.id, "/help")
 
+    async def _officer(self, update: Update, command: str) -> bool:
+        user = str(update.effective_chat.id)
+        if broadcasts.is_officer(CHANNEL, user):
+            return True
+        audit.record(f"{CHANNEL}:{user}", f"refused_{command}", "officer_command")
+        await update.effective_chat.send_message("Xin lỗi, lệnh này chỉ dành cho cán bộ OCOP.")
+        return False
+
+    async def _broadcast(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/broadcast [tỉnh: …] [sao: …] text: shows the audience size and asks to confirm."""
+        if not await self._officer(update, "broadcast"):
+            return
+        body = re.sub(r"^/broadcast(@\w+)?\s*", "", update.message.text or "") if update.message else ""
+        audience, text = broadcasts.parse_message(body)
+        if not text:
+            await update.effective_chat.send_message(
+                "Cú pháp: /broadcast rồi nội dung thông báo. Có thể thêm ở đầu các dòng lọc: "
+                "\"tỉnh: Cà Mau\", \"xã: …\", \"nhóm: đồ uống\", \"sao: 4\", \"hết hạn: 90\".")
+            return
+        size = broadcasts.count(audience)
+        key = hashlib.sha1(f"{update.update_id}".encode()).hexdigest()[:12]
+        self._drafts[key] = (audience, text)
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(f"Gửi cho {size} người", callback_data=f"bc:{key}"),
+                                          InlineKeyboardButton("Hủy", callback_data="bc:cancel")]])
+        await update.effective_chat.send_message(
+            f"Thông báo sẽ gửi tới {size} người ({audience.describe()}):\n\n{text}", reply_markup=keyboard)
+
+    async def _confirm_broadcast(self, update: Update, data: str) -> None:
+        chat_id = update.effective_chat.id
+        if data == "bc:cancel" or not broadcasts.is_officer(CHANNEL, str(chat_id)):
+            await update.effective_chat.send_message("Đã hủy thông báo.")
+            return
+        draft = self._drafts.pop(data[3:], None)
+        if draft is None:
+            await update.effective_chat.send_message("Bản nháp này đã hết hiệu lực, bạn gửi lại lệnh /broadcast nhé.")
+            return
+        announcement_id, size = broadcasts.create(draft[1], draft[0], f"{CHANNEL}:{chat_id}")
+        await update.effective_chat.send_message(
+            f"Đã xếp hàng thông báo số {announcement_id} cho {size} người. Xem kết quả: ocop broadcast report {announcement_id}")
+
+    async def _handoffs(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not await self._officer(update, "handoffs"):
+            return
+        rows = audit.open_handoffs()
+        lines = [f"Yêu cầu gặp cán bộ đang mở: {len(rows)}"] + [
+            f"• #{r['id']} {r['created_at']:%d/%m %H:%M} ({r['reason']}): {r['last_message'] or ''}" for r in rows[:20]]
+        await update.effective_chat.send_message("\n".join(lines))
+
     async def _text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._to_rasa(update.effective_chat.id, update.message.text)
 
@@ -106,6 +159,9 @@ class TelegramChannel:
         query = update.callback_query
         await query.answer()
         chat_id = update.effective_chat.id
+        if (query.data or "").startswith("bc:"):
+            await self._confirm_broadcast(update, query.data)
+            return
         if query.data in (CONSENT_YES, CONSENT_NO):
             chat_users.set_consent(CHANNEL, str(chat_id), query.data == CONSENT_YES)
             text = "Cảm ơn bạn, tôi sẽ gửi thông báo khi cần." if query.data == CONSENT_YES else "Vâng, tôi sẽ không gửi thông báo."
@@ -152,6 +208,9 @@ class TelegramChannel:
             except Forbidden as error:
                 chat_users.mark_blocked(CHANNEL, str(chat_id))
                 raise BlockedByUser(str(error)) from error
+            except RetryAfter as error:
+                wait = error.retry_after
+                raise RetryLater(wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)) from error
 
     def register_push(self, loop: asyncio.AbstractEventLoop) -> None:
         """Let other threads (the scheduler) push through this channel's event loop."""

@@ -186,3 +186,47 @@ class RenewalRequest(Base):
 
     certificate = relationship("Certificate")
     chat_user = relationship("ChatUser")
+
+
+class Officer(Base):
+    """A chat account allowed to broadcast and to see hand-off requests."""
+
+    __tablename__ = "officers"
+    __table_args__ = (UniqueConstraint("channel", "user_id", name="uq_officers_channel_user"),)
+
+    id = Column(Integer, primary_key=True)
+    channel = Column(String(32), nullable=False)
+    user_id = Column(String(128), nullable=False)
+    name = Column(String(255), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Announcement(Base):
+    """An officer's announcement and the audience it was sent to."""
+
+    __tablename__ = "announcements"
+
+    id = Column(Integer, primary_key=True)
+    text = Column(Text, nullable=False)
+    audience = Column(Text, nullable=False)  # JSON of the filters, for the report
+    created_by = Column(String(160), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class BroadcastDelivery(Base):
+    """One copy of an announcement for one chat user: pending → sending → sent (at most once)."""
+
+    __tablename__ = "broadcast_deliveries"
+    __table_args__ = (UniqueConstraint("announcement_id", "chat_user_id", name="uq_broadcast_deliveries"),)
+
+    id = Column(Integer, primary_key=True)
+    announcement_id = Column(Integer, ForeignKey("announcements.id"), nullable=False, index=True)
+    chat_user_id = Column(Integer, ForeignKey("chat_users.id"), nullable=False, index=True)
+    status = Column(String(16), nullable=False, default="pending", index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=True)
+    last_error = Column(String(255), nullable=True)
+    sent_at = Column(DateTime(timezone=True), nullable=True)
+
+    chat_user = relationship("ChatUser")
+    announcement = relationship("Announcement")

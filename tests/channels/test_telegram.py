@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -10,12 +9,12 @@ import time
 from typing import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.model import ROOT, rasa_env
 from bot.stack import Stack
 from bot.storage.db import session_scope
-from bot.storage.models import ChatUser, PreRegistration
+from bot.storage.models import Announcement, AuditLog, ChatUser, Officer, PreRegistration, Producer
 from tests.channels.fake_telegram import FakeTelegram
 from tests.factories import new_tax_code
 
@@ -101,3 +100,44 @@ def test_pre_registration_through_telegram(telegram: FakeTelegram, stack: Stack)
             .where(ChatUser.channel == "telegram", ChatUser.user_id == str(chat))
         ).scalar_one()
         assert row.reference_code == code
+
+
+def consent(telegram: FakeTelegram, chat: int) -> None:
+    telegram.user_says(chat, "/start")
+    [question] = telegram.wait_for_messages(chat, 1)
+    telegram.user_taps(chat, buttons(question)[0]["callback_data"])
+    telegram.wait_for_messages(chat, 2)
+
+
+def test_officer_broadcasts_to_a_filtered_audience(telegram: FakeTelegram, stack: Stack) -> None:
+    officer, in_ca_mau, elsewhere = 2001, 2002, 2003
+    with session_scope(stack.database_url) as session:
+        session.add(Officer(channel="telegram", user_id=str(officer), name="Cán bộ Sở"))
+    for chat in (in_ca_mau, elsewhere):
+        consent(telegram, chat)
+    with session_scope(stack.database_url) as session:
+        for chat, province in ((in_ca_mau, "Tỉnh Cà Mau"), (elsewhere, "Thành phố Hà Nội")):
+            producer = Producer(subject_type="hop_tac_xa", name=f"HTX {chat}", tax_code=new_tax_code("08"),
+                                representative="Lê Văn Tám", phone="+84912345678", address=province,
+                                ward="Xã U Minh", province=province)
+            session.add(producer)
+            session.flush()
+            session.execute(update(ChatUser).where(ChatUser.user_id == str(chat)).values(producer_id=producer.id))
+    telegram.user_says(officer, "/broadcast tỉnh: Cà Mau\nHội chợ OCOP Cà Mau khai mạc ngày 05/12/2026.")
+    [draft] = telegram.wait_for_messages(officer, 1)
+    assert "tới 1 người" in draft["text"]
+    telegram.user_taps(officer, buttons(draft)[0]["callback_data"])
+    assert "Đã xếp hàng" in telegram.wait_for_messages(officer, 2)[1]["text"]
+    received = telegram.wait_for_messages(in_ca_mau, 3)[2]
+    assert "Hội chợ OCOP Cà Mau" in received["text"]
+    time.sleep(1.5)
+    assert len(telegram.wait_for_messages(elsewhere, 2)) == 2  # consent messages only
+
+
+def test_a_non_officer_is_refused(telegram: FakeTelegram, stack: Stack) -> None:
+    chat = 2004
+    telegram.user_says(chat, "/broadcast Thông báo giả mạo")
+    assert "chỉ dành cho cán bộ" in telegram.wait_for_messages(chat, 1)[0]["text"]
+    with session_scope(stack.database_url) as session:
+        assert session.execute(select(Announcement).where(Announcement.text.contains("giả mạo"))).first() is None
+        assert session.execute(select(AuditLog).where(AuditLog.action == "refused_broadcast")).first() is not None
