@@ -1,7 +1,8 @@
 """The bot process (``python -m bot``, started by ``make run``): channels, scheduler, pushes.
 
-It waits for Rasa and reconciles reminder deliveries left half-done by a
-crash. With ``TELEGRAM_BOT_TOKEN`` set it runs the Telegram channel (long
+It first reconciles deliveries (reminders, announcements) left half-done by
+a crash. Rasa may still be starting: a message that finds it down gets a
+"try again" reply and a reminder push is retried later. With ``TELEGRAM_BOT_TOKEN`` set it runs the Telegram channel (long
 polling) in the main thread; the scheduler and the broadcast sender run beside
 it, and the scheduler's first job catches up on reminders missed while the
 process was down. Without a token it
@@ -15,9 +16,7 @@ import logging
 import os
 import signal
 import threading
-import time
 
-import httpx
 from telegram import Update
 
 from bot import broadcasts, reminders
@@ -29,25 +28,12 @@ from bot.storage.db import database_url, make_engine, migrate
 logger = logging.getLogger("bot")
 
 
-def wait_for_rasa(url: str, timeout: float = 300.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/status", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise TimeoutError(f"Rasa did not answer at {url}")
-
-
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     migrate(make_engine(database_url()))
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    wait_for_rasa(rasa_url())
     unconfirmed = reminders.reconcile() + broadcasts.reconcile()
     if unconfirmed:
         logger.warning("%d message(s) interrupted by the last stop will not be sent twice", unconfirmed)

@@ -7,8 +7,9 @@ committed before the push and ``sent`` after, so a crash never gives anyone a
 second copy (a row left in ``sending`` becomes ``unconfirmed`` at the next
 start). Limits: ``OCOP_BROADCAST_RATE`` messages per second overall (default
 25) and one per second per chat; a ``RetryLater`` from the channel (Telegram's
-429 ``retry_after``) pauses the whole sender, other failures are retried with
-backoff, and a user who blocked the bot is marked and skipped.
+429 ``retry_after``) delays that delivery (and the whole sender when several
+come within a second), other failures are retried with backoff, and a user
+who blocked the bot is marked and skipped.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import logging
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from typing import Callable, Dict, List, Optional, Text
 
@@ -97,19 +99,21 @@ def parse_message(message: Text) -> tuple:
     return Audience(**filters), "\n".join(lines).strip()
 
 
-def _like(column, value: Text):
-    """Case- and accent-insensitive "contains" for place names (SQLite and PostgreSQL)."""
-    return func.lower(column).contains(value.lower()) | func.lower(column).contains(fold(value).lower())
+def _places(session, audience: Audience) -> List[int]:
+    """Producers whose province and commune/ward contain the filters, compared without accents."""
+    def matches(place: Optional[Text], wanted: Optional[Text]) -> bool:
+        return not wanted or fold(wanted).lower() in fold(place or "").lower()
+
+    return [pid for pid, province, ward in session.execute(select(Producer.id, Producer.province, Producer.ward))
+            if matches(province, audience.province) and matches(ward, audience.ward)]
 
 
-def recipients_query(audience: Audience, today: dt.date):
+def recipients_query(session, audience: Audience, today: dt.date):
     query = select(ChatUser.id).where(ChatUser.notifications.is_(True), ChatUser.blocked_at.is_(None))
     if audience.province or audience.ward or audience.product_group:
         query = query.join(Producer, ChatUser.producer_id == Producer.id)
-    if audience.province:
-        query = query.where(_like(Producer.province, audience.province))
-    if audience.ward:
-        query = query.where(_like(Producer.ward, audience.ward))
+    if audience.province or audience.ward:
+        query = query.where(Producer.id.in_(_places(session, audience)))
     if audience.product_group:
         query = query.where(exists().where(and_(PreRegistration.producer_id == Producer.id,
                                                 PreRegistration.product_group == audience.product_group)))
@@ -127,13 +131,13 @@ def recipients_query(audience: Audience, today: dt.date):
 
 def count(audience: Audience, url: Optional[Text] = None) -> int:
     with session_scope(url) as session:
-        return len(session.execute(recipients_query(audience, local_now().date())).all())
+        return len(session.execute(recipients_query(session, audience, local_now().date())).all())
 
 
 def create(text: Text, audience: Audience, created_by: Text, url: Optional[Text] = None) -> tuple:
     """Store the announcement and its deliveries: (announcement id, recipients)."""
     with session_scope(url) as session:
-        ids = [row[0] for row in session.execute(recipients_query(audience, local_now().date()))]
+        ids = [row[0] for row in session.execute(recipients_query(session, audience, local_now().date()))]
         announcement = Announcement(text=text, audience=json.dumps(asdict(audience), ensure_ascii=False),
                                     created_by=created_by)
         session.add(announcement)
@@ -182,30 +186,34 @@ class BroadcastSender:
     """Sends pending deliveries, oldest first, within the rate limits."""
 
     def __init__(self, push: Push = push_through_channels, rate: Optional[float] = None,
-                 per_chat_interval: float = 1.0, url: Optional[Text] = None) -> None:
+                 per_chat_interval: float = 1.0, url: Optional[Text] = None, workers: int = 4) -> None:
         self.push = push
+        self.workers = workers
+        self._lock = threading.Lock()
         self.rate = rate or float(os.environ.get("OCOP_BROADCAST_RATE", "25"))
         self.per_chat_interval = per_chat_interval
         self.url = url
         self._next_slot = time.monotonic()
         self._last_by_chat: Dict[int, float] = {}
         self._paused_until = 0.0
+        self._recent_429: List[float] = []
 
     def _wait_turn(self, chat_user_id: int) -> None:
-        now = time.monotonic()
-        wait = max(self._next_slot, self._paused_until,
-                   self._last_by_chat.get(chat_user_id, 0.0) + self.per_chat_interval) - now
-        if wait > 0:
-            time.sleep(wait)
-        now = time.monotonic()
-        self._next_slot = max(self._next_slot + 1.0 / self.rate, now - 1.0 / self.rate)
-        self._last_by_chat[chat_user_id] = now
+        """Reserve the next send slot (overall rate, one per chat per interval) and sleep until it."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max(self._next_slot, self._paused_until, now,
+                       self._last_by_chat.get(chat_user_id, 0.0) + self.per_chat_interval)
+            self._next_slot = slot + 1.0 / self.rate
+            self._last_by_chat[chat_user_id] = slot
+        if slot > now:
+            time.sleep(slot - now)
 
-    def _due(self, limit: int = 500) -> List[int]:
+    def _due(self, limit: int = 500) -> List[tuple]:
         now = dt.datetime.now(dt.timezone.utc)
         with session_scope(self.url) as session:
-            return [row[0] for row in session.execute(
-                select(BroadcastDelivery.id)
+            return [tuple(row) for row in session.execute(
+                select(BroadcastDelivery.id, BroadcastDelivery.chat_user_id)
                 .where(BroadcastDelivery.status.in_(("pending", "failed")),
                        or_(BroadcastDelivery.next_attempt_at.is_(None), BroadcastDelivery.next_attempt_at <= now))
                 .order_by(BroadcastDelivery.id).limit(limit)
@@ -238,25 +246,35 @@ class BroadcastSender:
                 else:
                     row.status, row.next_attempt_at = "failed", now + FIRST_RETRY * (2 ** (row.attempts - 1))
 
+    def _send_one(self, due: tuple) -> bool:
+        delivery_id, chat_user_id = due
+        # Wait for the slot first and claim right before sending: a crash then
+        # leaves at most the few messages in flight unconfirmed.
+        self._wait_turn(chat_user_id)
+        claimed = self._claim(delivery_id)
+        if claimed is None:
+            return False
+        _, channel, user_id, text = claimed
+        error: Optional[BaseException] = None
+        try:
+            self.push(channel, user_id, text)
+        except Exception as exc:  # noqa: BLE001 - recorded, retried or marked
+            error = exc
+            if isinstance(exc, RetryLater):
+                # One chat's flood limit delays that chat; several in a second mean
+                # the bot's own limit, and everything waits.
+                with self._lock:
+                    now = time.monotonic()
+                    self._recent_429 = [t for t in self._recent_429 if now - t < 1.0] + [now]
+                    if len(self._recent_429) >= 3:
+                        self._paused_until = now + exc.seconds
+        self._finish(delivery_id, error)
+        return True
+
     def send_due(self) -> int:
-        """One pass over the due deliveries; the number handled."""
-        handled = 0
-        for delivery_id in self._due():
-            claimed = self._claim(delivery_id)
-            if claimed is None:
-                continue
-            chat_user_id, channel, user_id, text = claimed
-            self._wait_turn(chat_user_id)
-            error: Optional[BaseException] = None
-            try:
-                self.push(channel, user_id, text)
-            except Exception as exc:  # noqa: BLE001 - recorded, retried or marked
-                error = exc
-                if isinstance(exc, RetryLater):
-                    self._paused_until = time.monotonic() + exc.seconds
-            self._finish(delivery_id, error)
-            handled += 1
-        return handled
+        """One pass over the due deliveries, ``workers`` at a time; the number handled."""
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="broadcast") as pool:
+            return sum(pool.map(self._send_one, self._due()))
 
     def run_forever(self, stop: threading.Event, idle: float = 1.0) -> None:
         while not stop.is_set():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import threading
 import time
 from typing import Any, Dict, List, Optional
@@ -22,8 +23,14 @@ BOT = {"id": 777, "is_bot": True, "first_name": "Trợ lý OCOP", "username": "o
 
 
 class FakeTelegram:
-    def __init__(self, token: str = "123:TEST") -> None:
+    def __init__(self, token: str = "123:TEST", failure_rates: Optional[Dict[int, float]] = None, seed: int = 1) -> None:
+        """``failure_rates``: for sendMessage, the share of calls answered 429, 500 or 403
+        (a chat answered 403 once stays blocked)."""
         self.token = token
+        self.failure_rates = failure_rates or {}
+        self._random = random.Random(seed)
+        self.blocked: set = set()
+        self.attempts: List[float] = []
         self.sent: List[Dict[str, Any]] = []
         self.failures: Dict[str, List[Dict[str, Any]]] = {}
         self._updates: List[Dict[str, Any]] = []
@@ -128,12 +135,33 @@ class FakeTelegram:
         if method == "getMe":
             return self._ok(BOT)
         if method == "sendMessage":
+            error = self._injected(int(params["chat_id"]))
+            if error is not None:
+                return web.json_response({"ok": False, **error}, status=error["error_code"])
             with self._lock:
                 self.sent.append(params)
             chat = {"id": int(params["chat_id"]), "type": "private"}
             return self._ok({"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat,
                              "text": params.get("text", "")})
         return self._ok(True)  # deleteWebhook, answerCallbackQuery, setMyCommands, close …
+
+    def _injected(self, chat_id: int) -> Optional[Dict[str, Any]]:
+        with self._lock:
+            self.attempts.append(time.monotonic())
+            if chat_id in self.blocked:
+                return {"error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+            draw = self._random.random()
+        for code, rate in sorted(self.failure_rates.items()):
+            if draw < rate:
+                if code == 403:
+                    self.blocked.add(chat_id)
+                    return {"error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+                if code == 429:
+                    return {"error_code": 429, "description": "Too Many Requests: retry after 1",
+                            "parameters": {"retry_after": 1}}
+                return {"error_code": code, "description": "Internal Server Error"}
+            draw -= rate
+        return None
 
     async def _get_updates(self, params: Dict[str, Any]) -> web.Response:
         offset = int(params.get("offset") or 0)
