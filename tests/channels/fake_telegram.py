@@ -38,6 +38,7 @@ class FakeTelegram:
         self._message_ids = itertools.count(1000)
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
+        self._wake = asyncio.Event()
         self._runner: Optional[web.AppRunner] = None
         self.port = 0
 
@@ -101,7 +102,8 @@ class FakeTelegram:
         with self._lock:
             update = {"update_id": update_id if update_id is not None else next(self._update_ids), **body}
             self._updates.append(update)
-            return update["update_id"]
+        self._loop.call_soon_threadsafe(self._wake.set)  # answer a waiting getUpdates at once
+        return update["update_id"]
 
     def _serve(self, ready: threading.Event) -> None:
         asyncio.set_event_loop(self._loop)
@@ -138,6 +140,7 @@ class FakeTelegram:
             error = self._injected(int(params["chat_id"]))
             if error is not None:
                 return web.json_response({"ok": False, **error}, status=error["error_code"])
+            params["_received_at"] = time.monotonic()
             with self._lock:
                 self.sent.append(params)
             chat = {"id": int(params["chat_id"]), "type": "private"}
@@ -167,12 +170,17 @@ class FakeTelegram:
         offset = int(params.get("offset") or 0)
         deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
         while True:
+            self._wake.clear()
             with self._lock:
                 self._updates = [u for u in self._updates if u["update_id"] >= offset]
                 ready = list(self._updates)
-            if ready or time.monotonic() >= deadline:
+            remaining = deadline - time.monotonic()
+            if ready or remaining <= 0:
                 return self._ok(ready)
-            await asyncio.sleep(0.02)
+            try:
+                await asyncio.wait_for(self._wake.wait(), remaining)
+            except asyncio.TimeoutError:
+                pass
 
     @staticmethod
     def _ok(result: Any) -> web.Response:
