@@ -21,11 +21,21 @@ from telegram import Update
 
 from bot import broadcasts, reminders
 from bot.broadcasts import BroadcastSender
-from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram import TelegramChannel, serve_webhook, webhook_secret
 from bot.scheduler import build_scheduler, reminder_job, rasa_url
 from bot.storage.db import database_url, make_engine, migrate
 
 logger = logging.getLogger("bot")
+
+
+async def run_webhook(channel: TelegramChannel, url: str, token: str) -> None:
+    """Webhook mode until SIGTERM/SIGINT."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stopping.set)
+    await serve_webhook(channel, url, webhook_secret(token), os.environ.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
+                        int(os.environ.get("TELEGRAM_WEBHOOK_PORT", "8443")), stopping)
 
 
 def main() -> int:
@@ -50,7 +60,11 @@ def main() -> int:
             logger.info("Telegram channel and scheduler running")
 
         channel.application.post_init = channels_ready
-        channel.application.run_polling(allowed_updates=Update.ALL_TYPES)
+        webhook = os.environ.get("TELEGRAM_WEBHOOK_URL")
+        if webhook:
+            asyncio.run(run_webhook(channel, webhook, token))
+        else:
+            channel.application.run_polling(allowed_updates=Update.ALL_TYPES)
         stop.set()
     else:
         scheduler.start()

@@ -9,7 +9,12 @@ messages get a polite reply; edited messages and repeated update ids are
 ignored. The channel knows nothing of OCOP: it moves messages.
 
 Settings: ``TELEGRAM_BOT_TOKEN`` (required), ``TELEGRAM_API_BASE_URL`` (another
-Bot API server, e.g. a local one for tests).
+Bot API server, e.g. a local one for tests). Long polling by default; with
+``TELEGRAM_WEBHOOK_URL`` the channel registers that URL with Telegram and
+serves it on ``TELEGRAM_WEBHOOK_LISTEN``:``TELEGRAM_WEBHOOK_PORT`` (default
+127.0.0.1:8443, behind the HTTPS proxy), refusing requests without Telegram's
+secret-token header (``TELEGRAM_WEBHOOK_SECRET``, or one derived from the bot
+token) with 403 and malformed bodies with 400.
 """
 
 from __future__ import annotations
@@ -18,9 +23,12 @@ import asyncio
 import collections
 import hashlib
 import logging
+import os
 import re
 from typing import Any, Deque, Dict, List, Optional, Set
+from urllib.parse import urlsplit
 
+from aiohttp import web
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden, RetryAfter
 from telegram.ext import (
@@ -218,3 +226,44 @@ class TelegramChannel:
             asyncio.run_coroutine_threadsafe(self.send(int(user_id), messages), loop).result(timeout=60)
 
         channels.register(CHANNEL, deliver)
+
+
+def webhook_secret(token: str) -> str:
+    """``TELEGRAM_WEBHOOK_SECRET``, or a stable one derived from the (secret) bot token."""
+    return os.environ.get("TELEGRAM_WEBHOOK_SECRET") or hashlib.sha256(f"webhook:{token}".encode()).hexdigest()[:48]
+
+
+async def serve_webhook(channel: TelegramChannel, url: str, secret: str, listen: str, port: int,
+                        stop: asyncio.Event) -> None:
+    """Receive updates by webhook: verify the secret header, queue the update, answer at once."""
+    application = channel.application
+
+    async def receive(request: web.Request) -> web.Response:
+        if request.headers.get("X-Telegram-Bot-Api-Secret-Token") != secret:
+            return web.Response(status=403, text="forbidden")
+        try:
+            update = Update.de_json(await request.json(), application.bot)
+        except Exception:  # noqa: BLE001 - any unreadable body
+            update = None
+        if update is None:
+            return web.Response(status=400, text="bad update")
+        await application.update_queue.put(update)
+        return web.Response(text="ok")
+
+    server = web.Application()
+    server.router.add_post(urlsplit(url).path or "/", receive)
+    runner = web.AppRunner(server)
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+    await application.start()
+    await runner.setup()
+    await web.TCPSite(runner, listen, port).start()
+    logger.info("Telegram webhook listening on %s:%s", listen, port)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+        await application.stop()
+        await application.shutdown()

@@ -32,6 +32,7 @@ class FakeTelegram:
         self.blocked: set = set()
         self.attempts: List[float] = []
         self.sent: List[Dict[str, Any]] = []
+        self.calls: List[tuple] = []
         self.failures: Dict[str, List[Dict[str, Any]]] = {}
         self._updates: List[Dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -128,6 +129,7 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method = request.match_info["method"]
         params = await self._params(request)
+        self.calls.append((method, params))
         failure = self.failures.get(method, [])
         if failure and method != "getUpdates":
             error = failure.pop(0)

@@ -1,0 +1,72 @@
+"""Telegram in webhook mode: the secret-token header is checked, bad requests change nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from bot.model import ROOT, rasa_env
+from bot.stack import Stack, free_port
+from tests.channels.fake_telegram import FakeTelegram
+
+SECRET = "s3cret-token-for-tests"
+
+
+@pytest.fixture(scope="module")
+def webhook(stack: Stack, tmp_path_factory):
+    fake = FakeTelegram().start()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    env = {**rasa_env(), "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
+           "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_PORT": str(port), "TELEGRAM_WEBHOOK_SECRET": SECRET,
+           "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
+    log = open(tmp_path_factory.mktemp("bot-webhook") / "bot.log", "wb")
+    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    yield fake, url
+    process.terminate()
+    process.wait(30)
+    fake.stop()
+
+
+def update(update_id: int, chat: int, text: str) -> dict:
+    return {"update_id": update_id, "message": {"message_id": update_id, "date": int(time.time()), "text": text,
+                                                 "chat": {"id": chat, "type": "private"},
+                                                 "from": {"id": chat, "is_bot": False, "first_name": "Lan"}}}
+
+
+def test_webhook_registered_with_its_secret(webhook) -> None:
+    fake, url = webhook
+    [(_, params)] = [call for call in fake.calls if call[0] == "setWebhook"]
+    assert params["url"] == url and params["secret_token"] == SECRET
+
+
+def test_unsigned_and_malformed_requests_are_refused(webhook) -> None:
+    fake, url = webhook
+    assert httpx.post(url, json=update(1, 3001, "ocop là gì")).status_code == 403
+    wrong = {"X-Telegram-Bot-Api-Secret-Token": "guess"}
+    assert httpx.post(url, json=update(2, 3001, "ocop là gì"), headers=wrong).status_code == 403
+    right = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    assert httpx.post(url, content=b"{not json", headers=right).status_code == 400
+    assert httpx.post(url, json={"no": "update"}, headers=right).status_code == 400
+    time.sleep(1.5)
+    assert [m for m in fake.sent if int(m["chat_id"]) == 3001] == []
+
+
+def test_a_signed_update_is_answered(webhook) -> None:
+    fake, url = webhook
+    response = httpx.post(url, json=update(10, 3002, "ocop là gì"),
+                          headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    assert response.status_code == 200
+    [reply] = fake.wait_for_messages(3002, 1)
+    assert "Nguồn:" in reply["text"]
