@@ -22,6 +22,7 @@ from telegram import Update
 from bot import broadcasts, reminders
 from bot.broadcasts import BroadcastSender
 from bot.channels.telegram import TelegramChannel, serve_webhook, webhook_secret
+from bot.channels.zalo_bot import ZaloBotChannel
 from bot.scheduler import build_scheduler, reminder_job, rasa_url
 from bot.storage.db import database_url, make_engine, migrate
 
@@ -48,6 +49,8 @@ def main() -> int:
     if unconfirmed:
         logger.warning("%d message(s) interrupted by the last stop will not be sent twice", unconfirmed)
     scheduler = build_scheduler()
+    if os.environ.get("ZALO_BOT_TOKEN"):
+        ZaloBotChannel(os.environ["ZALO_BOT_TOKEN"], rasa_url(), os.environ.get("ZALO_BOT_API_BASE_URL")).start_in_thread(stop)
     token = os.environ.get("TELEGRAM_BOT_TOKEN")
     if token:
         channel = TelegramChannel(token, rasa_url(), os.environ.get("TELEGRAM_API_BASE_URL"))
@@ -67,9 +70,10 @@ def main() -> int:
             channel.application.run_polling(allowed_updates=Update.ALL_TYPES)
         stop.set()
     else:
+        threading.Thread(target=BroadcastSender().run_forever, args=(stop,), name="broadcasts", daemon=True).start()
         scheduler.start()
         reminder_job()  # catch up after downtime
-        logger.info("Scheduler running (no chat channel configured)")
+        logger.info("Scheduler running%s", " with Zalo" if os.environ.get("ZALO_BOT_TOKEN") else "")
         stop.wait()
     scheduler.shutdown(wait=False)
     return 0

@@ -1,0 +1,156 @@
+"""Zalo through the Zalo Bot Platform (a Telegram-like Bot API), with httpx.
+
+Long polling of ``getUpdates``; each text message goes to Rasa as sender
+``zalo:<chat id>``. Zalo has no buttons, so Rasa's buttons become a numbered
+list under the text and a reply "1", "2" … sends that option's payload.
+``sendMessage`` takes at most 2,000 characters: longer replies are split on
+line breaks. Non-text messages (photos, stickers …) get a polite reply. The
+channel knows nothing of OCOP.
+
+Settings: ``ZALO_BOT_TOKEN`` (turns the channel on), ``ZALO_BOT_API_BASE_URL``
+(default https://bot-api.zaloplatforms.com).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any, Dict, List, Optional
+
+import httpx
+
+from bot import channels
+from bot.broadcasts import RetryLater
+from bot.channels import Messages
+from bot.rasa_client import AsyncRasaClient
+from bot.reminders import BlockedByUser
+from bot.storage import chat_users
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "zalo"
+DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
+MAX_TEXT = 2000
+NOT_TEXT = "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Bạn gõ câu hỏi giúp tôi nhé (có dấu hay không dấu đều được)."
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> List[str]:
+    """Pieces of at most ``limit`` characters, cut at line breaks (or spaces) when possible."""
+    pieces: List[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = text.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+class ZaloBotChannel:
+    def __init__(self, token: str, rasa_url: str, base_url: Optional[str] = None) -> None:
+        self._url = f"{(base_url or DEFAULT_BASE_URL).rstrip('/')}/bot{token}"
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(40.0, connect=10.0))
+        self.rasa = AsyncRasaClient(rasa_url)
+        self._options: Dict[str, List[str]] = {}  # chat id → payloads of the last numbered list
+
+    async def _call(self, method: str, **params: Any) -> Any:
+        response = await self._http.post(f"{self._url}/{method}", json=params)
+        body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
+        if body.get("error_code") == 408:  # long poll ended without an update
+            return None
+        if response.status_code == 429 or body.get("error_code") == 429:
+            raise RetryLater(float((body.get("parameters") or {}).get("retry_after", 1)))
+        if response.status_code == 403 or body.get("error_code") == 403:
+            raise BlockedByUser(body.get("description", "forbidden"))
+        response.raise_for_status()
+        if not body.get("ok", False):
+            raise RuntimeError(body.get("description", "Zalo Bot API error"))
+        return body.get("result")
+
+    # --- receiving -------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        """Long-poll until ``stop`` is set."""
+        while not stop.is_set():
+            try:
+                result = await self._call("getUpdates", timeout="30")
+            except (httpx.HTTPError, RuntimeError, RetryLater) as error:
+                logger.warning("Zalo getUpdates failed: %s", type(error).__name__)
+                await asyncio.sleep(2)
+                continue
+            for update in result if isinstance(result, list) else [result] if result else []:
+                try:
+                    await self.handle(update)
+                except Exception:  # noqa: BLE001 - one bad update must not stop the channel
+                    logger.exception("Zalo update not handled")
+
+    async def handle(self, update: Dict[str, Any]) -> None:
+        message = update.get("message") or {}
+        chat_id = str((message.get("chat") or {}).get("id") or (message.get("from") or {}).get("id") or "")
+        if not chat_id:
+            return
+        if update.get("event_name") != "message.text.received" or not message.get("text"):
+            await self.send(chat_id, [{"text": NOT_TEXT}])
+            return
+        text = message["text"].strip()
+        if text.lower() in ("/start", "start", "bắt đầu"):
+            chat_users.register(CHANNEL, chat_id)
+        options = self._options.get(chat_id) or []
+        if text.isdigit() and 1 <= int(text) <= len(options):
+            text = options[int(text) - 1]
+        try:
+            replies = await self.rasa.send(f"{CHANNEL}:{chat_id}", text)
+        except Exception:  # noqa: BLE001 - Rasa down: say so
+            logger.exception("Rasa did not answer")
+            replies = [{"text": "Xin lỗi, hệ thống đang bận. Bạn nhắn lại sau ít phút nhé."}]
+        await self.send(chat_id, replies)
+
+    # --- sending ---------------------------------------------------------------------
+    async def send(self, chat_id: str, messages: Messages) -> None:
+        """Rasa's messages to one chat; buttons as a numbered list, long texts split."""
+        for message in messages:
+            text = message.get("text") or ""
+            buttons = message.get("buttons") or []
+            if buttons:
+                self._options[chat_id] = [b.get("payload", "") for b in buttons]
+                listing = "\n".join(f"{i}. {b.get('title', '')}" for i, b in enumerate(buttons, start=1))
+                text = f"{text}\n\n{listing}\n(Trả lời bằng số thứ tự)".strip()
+            for piece in split_text(text):
+                try:
+                    await self._call("sendMessage", chat_id=chat_id, text=piece)
+                except BlockedByUser:
+                    chat_users.mark_blocked(CHANNEL, chat_id)
+                    raise
+
+    def start_in_thread(self, stop: threading.Event) -> threading.Thread:
+        """Run the channel on its own event loop; register pushes for the scheduler and broadcasts."""
+        ready = threading.Event()
+        holder: Dict[str, Any] = {}
+
+        def target() -> None:
+            loop = asyncio.new_event_loop()
+            holder["loop"] = loop
+            stopping = asyncio.Event()
+            ready.set()
+
+            async def main() -> None:
+                watcher = loop.run_in_executor(None, stop.wait)
+                watcher.add_done_callback(lambda _: stopping.set())
+                await self.run(stopping)
+
+            loop.run_until_complete(main())
+
+        thread = threading.Thread(target=target, name="zalo", daemon=True)
+        thread.start()
+        ready.wait(10)
+
+        def deliver(user_id: str, messages: Messages) -> None:
+            asyncio.run_coroutine_threadsafe(self.send(user_id, messages), holder["loop"]).result(timeout=60)
+
+        channels.register(CHANNEL, deliver)
+        return thread
+

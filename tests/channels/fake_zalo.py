@@ -1,0 +1,91 @@
+"""A local fake of the Zalo Bot Platform API: getUpdates (one update per call), sendMessage."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from typing import Any, Dict, List
+
+from aiohttp import web
+
+
+class FakeZalo:
+    def __init__(self, token: str = "999:ZALO") -> None:
+        self.token = token
+        self.sent: List[Dict[str, Any]] = []
+        self._updates: List[Dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._loop = asyncio.new_event_loop()
+        self._runner = None
+        self.port = 0
+
+    def start(self) -> "FakeZalo":
+        ready = threading.Event()
+
+        def serve() -> None:
+            asyncio.set_event_loop(self._loop)
+            app = web.Application()
+            app.router.add_post("/bot{token}/{method}", self._handle)
+            self._runner = web.AppRunner(app)
+            self._loop.run_until_complete(self._runner.setup())
+            site = web.TCPSite(self._runner, "127.0.0.1", 0)
+            self._loop.run_until_complete(site.start())
+            self.port = site._server.sockets[0].getsockname()[1]
+            ready.set()
+            self._loop.run_forever()
+
+        threading.Thread(target=serve, daemon=True).start()
+        ready.wait(10)
+        return self
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def user_says(self, chat_id: str, text: str) -> None:
+        self._push("message.text.received", chat_id, {"text": text})
+
+    def user_sends_sticker(self, chat_id: str) -> None:
+        self._push("message.sticker.received", chat_id, {"sticker": "abc"})
+
+    def _push(self, event: str, chat_id: str, body: Dict[str, Any]) -> None:
+        message = {"message_id": str(time.time_ns()), "from": {"id": chat_id, "name": "Lan"},
+                   "chat": {"id": chat_id, "chat_type": "PRIVATE"}, "date": int(time.time() * 1000), **body}
+        with self._lock:
+            self._updates.append({"event_name": event, "message": message})
+
+    def wait_for_messages(self, chat_id: str, count: int, timeout: float = 30.0) -> List[Dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                mine = [m for m in self.sent if m["chat_id"] == chat_id]
+            if len(mine) >= count:
+                return mine
+            time.sleep(0.05)
+        raise TimeoutError(f"only {len(mine)} of {count} messages to {chat_id}")
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method, params = request.match_info["method"], await request.json()
+        if method == "getUpdates":
+            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
+            while time.monotonic() < deadline:
+                with self._lock:
+                    if self._updates:
+                        return web.json_response({"ok": True, "result": self._updates.pop(0)})
+                await asyncio.sleep(0.02)
+            return web.json_response({"ok": False, "error_code": 408, "description": "Request timeout"})
+        if method == "sendMessage":
+            if len(params.get("text", "")) > 2000:
+                return web.json_response({"ok": False, "error_code": 400, "description": "text too long"}, status=400)
+            with self._lock:
+                self.sent.append(params)
+            return web.json_response({"ok": True, "result": {"message_id": str(time.time_ns())}})
+        return web.json_response({"ok": True, "result": True})

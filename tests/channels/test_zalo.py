@@ -1,0 +1,53 @@
+"""The Zalo Bot Platform channel end to end through a fake API server."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from bot.channels.zalo_bot import split_text
+from bot.model import ROOT, rasa_env
+from bot.stack import Stack
+from tests.channels.fake_zalo import FakeZalo
+
+
+@pytest.fixture(scope="module")
+def zalo(stack: Stack, tmp_path_factory):
+    fake = FakeZalo().start()
+    env = {**rasa_env(), "ZALO_BOT_TOKEN": fake.token, "ZALO_BOT_API_BASE_URL": fake.base_url,
+           "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
+    log = open(tmp_path_factory.mktemp("bot-zalo") / "bot.log", "wb")
+    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    fake.user_says("z0", "xin chào")
+    fake.wait_for_messages("z0", 1, timeout=120)
+    yield fake
+    process.terminate()
+    process.wait(30)
+    fake.stop()
+
+
+def test_buttons_become_a_numbered_list_and_a_number_selects(zalo: FakeZalo) -> None:
+    zalo.user_says("z1", "đăng ký OCOP")
+    [question] = zalo.wait_for_messages("z1", 1)
+    assert "1. Doanh nghiệp" in question["text"] and "2. Hợp tác xã" in question["text"]
+    zalo.user_says("z1", "2")
+    reply = zalo.wait_for_messages("z1", 2)[1]["text"]
+    assert "Tên đầy đủ" in reply  # "2" chose Hợp tác xã and the form moved on
+
+
+def test_long_answers_are_split_and_stickers_get_a_reply(zalo: FakeZalo) -> None:
+    zalo.user_says("z2", "ocop la gi")
+    messages = zalo.wait_for_messages("z2", 1)
+    assert all(len(m["text"]) <= 2000 for m in messages) and "Nguồn:" in "".join(m["text"] for m in messages)
+    assert re.search(r"^1\. ", messages[-1]["text"], re.M)
+    zalo.user_sends_sticker("z3")
+    assert "tin nhắn chữ" in zalo.wait_for_messages("z3", 1)[0]["text"]
+
+
+def test_split_text_keeps_lines_whole() -> None:
+    text = "\n".join(f"dòng {i} " + "x" * 90 for i in range(60))
+    pieces = split_text(text)
+    assert all(len(p) <= 2000 for p in pieces) and "\n".join(pieces) == text
