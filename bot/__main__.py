@@ -22,7 +22,9 @@ from telegram import Update
 from bot import broadcasts, reminders
 from bot.broadcasts import BroadcastSender
 from bot.channels.telegram import TelegramChannel, serve_webhook, webhook_secret
+from bot.channels import run_in_thread, zalo_oa
 from bot.channels.zalo_bot import ZaloBotChannel
+from bot.channels.zalo_oa import ZaloOaChannel
 from bot.scheduler import build_scheduler, reminder_job, rasa_url
 from bot.storage.db import database_url, make_engine, migrate
 
@@ -49,6 +51,12 @@ def main() -> int:
     if unconfirmed:
         logger.warning("%d message(s) interrupted by the last stop will not be sent twice", unconfirmed)
     scheduler = build_scheduler()
+    if os.environ.get("ZALO_OA_APP_ID"):
+        oa = ZaloOaChannel(os.environ["ZALO_OA_APP_ID"], os.environ["ZALO_OA_SECRET_KEY"], rasa_url(),
+                           os.environ.get("ZALO_OA_API_BASE_URL"), os.environ.get("ZALO_OA_OAUTH_BASE_URL"),
+                           os.environ.get("ZALO_OA_REFRESH_TOKEN"))
+        listen, port = os.environ.get("ZALO_OA_WEBHOOK_LISTEN", "127.0.0.1"), int(os.environ.get("ZALO_OA_WEBHOOK_PORT", "8444"))
+        run_in_thread(zalo_oa.CHANNEL, lambda stopping: oa.serve(listen, port, stopping), stop, push=oa.push)
     if os.environ.get("ZALO_BOT_TOKEN"):
         ZaloBotChannel(os.environ["ZALO_BOT_TOKEN"], rasa_url(), os.environ.get("ZALO_BOT_API_BASE_URL")).start_in_thread(stop)
     token = os.environ.get("TELEGRAM_BOT_TOKEN")

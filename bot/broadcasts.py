@@ -27,6 +27,7 @@ from typing import Callable, Dict, List, Optional, Text
 from sqlalchemy import and_, exists, func, or_, select
 
 from bot import channels
+from bot.channels import NeedsTemplate
 from bot.reminders import BlockedByUser, local_now
 from bot.storage.db import session_scope
 from bot.storage.models import (
@@ -236,6 +237,8 @@ class BroadcastSender:
             elif isinstance(error, BlockedByUser):
                 row.status, row.last_error = "blocked", "blocked by the user"
                 row.chat_user.blocked_at = now
+            elif isinstance(error, NeedsTemplate):
+                row.status, row.last_error = "needs_template", "outside the platform's reply window"
             else:
                 row.last_error = f"{type(error).__name__}: {error}"[:255]
                 if isinstance(error, RetryLater):

@@ -29,6 +29,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Text, Tuple
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.channels import NeedsTemplate
 from bot.storage.db import session_scope
 from bot.storage.models import Certificate, CertificateSubscription, ChatUser, ReminderDelivery
 
@@ -194,6 +195,8 @@ def _finish(delivery_id: int, url: Optional[Text], error: Optional[BaseException
         elif isinstance(error, BlockedByUser):
             row.status, row.last_error = "blocked", "blocked by the user"
             row.chat_user.blocked_at = now
+        elif isinstance(error, NeedsTemplate):
+            row.status, row.last_error = "needs_template", "outside the platform's reply window"
         else:
             row.last_error = f"{type(error).__name__}: {error}"[:255]
             if row.attempts >= MAX_ATTEMPTS:

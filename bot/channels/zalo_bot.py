@@ -126,31 +126,6 @@ class ZaloBotChannel:
                     chat_users.mark_blocked(CHANNEL, chat_id)
                     raise
 
-    def start_in_thread(self, stop: threading.Event) -> threading.Thread:
-        """Run the channel on its own event loop; register pushes for the scheduler and broadcasts."""
-        ready = threading.Event()
-        holder: Dict[str, Any] = {}
-
-        def target() -> None:
-            loop = asyncio.new_event_loop()
-            holder["loop"] = loop
-            stopping = asyncio.Event()
-            ready.set()
-
-            async def main() -> None:
-                watcher = loop.run_in_executor(None, stop.wait)
-                watcher.add_done_callback(lambda _: stopping.set())
-                await self.run(stopping)
-
-            loop.run_until_complete(main())
-
-        thread = threading.Thread(target=target, name="zalo", daemon=True)
-        thread.start()
-        ready.wait(10)
-
-        def deliver(user_id: str, messages: Messages) -> None:
-            asyncio.run_coroutine_threadsafe(self.send(user_id, messages), holder["loop"]).result(timeout=60)
-
-        channels.register(CHANNEL, deliver)
-        return thread
-
+    def start_in_thread(self, stop: threading.Event) -> None:
+        """Poll on an event loop of its own; pushes from the scheduler and broadcasts go through it."""
+        channels.run_in_thread(CHANNEL, self.run, stop, push=self.send)

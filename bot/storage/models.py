@@ -60,6 +60,7 @@ class ChatUser(Base):
     producer_id = Column(Integer, ForeignKey("producers.id"), nullable=True, index=True)
     blocked_at = Column(DateTime(timezone=True), nullable=True)  # the user blocked the bot: no more pushes
     notifications = Column(Boolean, nullable=True)  # consent to pushes: None = not asked, False = /stop
+    last_inbound_at = Column(DateTime(timezone=True), nullable=True)  # Zalo OA's reply window starts here
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     producer = relationship("Producer")
@@ -230,3 +231,15 @@ class BroadcastDelivery(Base):
 
     chat_user = relationship("ChatUser")
     announcement = relationship("Announcement")
+
+
+class OaToken(Base):
+    """The Zalo Official Account's tokens: one row, replaced atomically on refresh."""
+
+    __tablename__ = "oa_tokens"
+
+    id = Column(Integer, primary_key=True)
+    access_token = Column(Text, nullable=True)
+    refresh_token = Column(Text, nullable=False)
+    expires_at = Column(DateTime(timezone=True), nullable=True)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,65 @@
+"""A local fake of the Zalo OA APIs: the message API (checks the access token) and token refresh."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+from typing import Any, Dict, List, Optional
+
+from aiohttp import web
+
+
+class FakeZaloOa:
+    def __init__(self, first_refresh_token: str = "r1") -> None:
+        self.sent: List[Dict[str, Any]] = []
+        self.refresh_token = first_refresh_token
+        self.access_token: Optional[str] = None
+        self.refreshes = 0
+        self._numbers = itertools.count(1)
+        self._loop = asyncio.new_event_loop()
+        self.port = 0
+
+    def start(self) -> "FakeZaloOa":
+        ready = threading.Event()
+
+        def serve() -> None:
+            asyncio.set_event_loop(self._loop)
+            app = web.Application()
+            app.router.add_post("/v3.0/oa/message/cs", self._message)
+            app.router.add_post("/v4/oa/access_token", self._refresh)
+            runner = web.AppRunner(app)
+            self._loop.run_until_complete(runner.setup())
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            self._loop.run_until_complete(site.start())
+            self.port = site._server.sockets[0].getsockname()[1]
+            ready.set()
+            self._loop.run_forever()
+
+        threading.Thread(target=serve, daemon=True).start()
+        ready.wait(10)
+        return self
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def expire_access_token(self) -> None:
+        self.access_token = None
+
+    async def _message(self, request: web.Request) -> web.Response:
+        if not self.access_token or request.headers.get("access_token") != self.access_token:
+            return web.json_response({"error": -216, "message": "Access token is invalid"})
+        body = await request.json()
+        self.sent.append({"user_id": body["recipient"]["user_id"], "text": body["message"]["text"]})
+        return web.json_response({"error": 0, "message": "Success", "data": {"message_id": "m"}})
+
+    async def _refresh(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        if form.get("refresh_token") != self.refresh_token or form.get("grant_type") != "refresh_token":
+            return web.json_response({"error": -14014, "error_name": "Invalid refresh token"})
+        number = next(self._numbers)
+        self.refreshes += 1
+        self.access_token, self.refresh_token = f"a{number}", f"r{number + 1}"
+        return web.json_response({"access_token": self.access_token, "refresh_token": self.refresh_token,
+                                  "expires_in": "90000"})

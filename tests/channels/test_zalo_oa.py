@@ -1,0 +1,114 @@
+"""The Zalo Official Account channel: signed webhooks, token refresh stored atomically, reply window."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from bot import broadcasts
+from bot.channels import NeedsTemplate
+from bot.channels.zalo_oa import ZaloOaChannel, signature
+from bot.model import ROOT, rasa_env
+from bot.stack import Stack, free_port
+from bot.storage.db import session_scope
+from bot.storage.models import ChatUser, OaToken
+from tests.channels.fake_zalo_oa import FakeZaloOa
+
+APP_ID, SECRET = "1234567890", "oa-secret-key"
+
+
+@pytest.fixture(scope="module")
+def oa(stack: Stack, tmp_path_factory):
+    fake = FakeZaloOa().start()
+    port = free_port()
+    env = {**rasa_env(), "ZALO_OA_APP_ID": APP_ID, "ZALO_OA_SECRET_KEY": SECRET, "ZALO_OA_REFRESH_TOKEN": "r1",
+           "ZALO_OA_API_BASE_URL": fake.base_url, "ZALO_OA_OAUTH_BASE_URL": fake.base_url,
+           "ZALO_OA_WEBHOOK_PORT": str(port), "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
+    log = open(tmp_path_factory.mktemp("bot-oa") / "bot.log", "wb")
+    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}/zalo-oa"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    yield fake, url
+    process.terminate()
+    process.wait(30)
+
+
+def event(user: str, text: str) -> bytes:
+    return json.dumps({"app_id": APP_ID, "event_name": "user_send_text", "timestamp": str(int(time.time() * 1000)),
+                       "sender": {"id": user}, "recipient": {"id": "oa"}, "message": {"text": text}}).encode()
+
+
+def post(url: str, body: bytes, signed: bool = True) -> int:
+    headers = {"Content-Type": "application/json"}
+    if signed:
+        headers["X-ZEvent-Signature"] = signature(APP_ID, body, json.loads(body)["timestamp"], SECRET)
+    return httpx.post(url, content=body, headers=headers).status_code
+
+
+def wait_for(fake: FakeZaloOa, user: str, count: int) -> list:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        mine = [m for m in fake.sent if m["user_id"] == user]
+        if len(mine) >= count:
+            return mine
+        time.sleep(0.05)
+    raise TimeoutError(user)
+
+
+def test_unsigned_or_malformed_events_are_refused(oa) -> None:
+    fake, url = oa
+    assert post(url, event("u1", "ocop là gì"), signed=False) == 403
+    forged = event("u1", "ocop là gì")
+    assert httpx.post(url, content=forged, headers={"X-ZEvent-Signature": "mac=00"}).status_code == 403
+    assert httpx.post(url, content=b"{oops", headers={"X-ZEvent-Signature": "mac=00"}).status_code == 400
+    time.sleep(1)
+    assert fake.sent == []
+
+
+def test_reply_and_token_refresh_stored(oa, stack: Stack) -> None:
+    fake, url = oa
+    assert post(url, event("u2", "ocop là gì")) == 200
+    assert "Nguồn:" in wait_for(fake, "u2", 1)[0]["text"]
+    fake.expire_access_token()
+    assert post(url, event("u2", "giấy chứng nhận ocop có thời hạn bao lâu")) == 200
+    assert "36 tháng" in wait_for(fake, "u2", 2)[1]["text"]
+    with session_scope(stack.database_url) as session:
+        stored = session.execute(select(OaToken)).scalar_one()
+    assert fake.refreshes == 2 and stored.refresh_token == fake.refresh_token == "r3"
+
+
+def test_push_outside_the_reply_window_needs_a_template(database_url: str) -> None:
+    with session_scope(database_url) as session:
+        session.add_all([
+            ChatUser(channel="zalooa", user_id="old", notifications=True,
+                     last_inbound_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=10)),
+            ChatUser(channel="zalooa", user_id="recent", notifications=True,
+                     last_inbound_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)),
+        ])
+    channel = ZaloOaChannel(APP_ID, SECRET, "http://127.0.0.1:9", first_refresh_token="r1", url=database_url)
+    assert channel.can_push("recent") and not channel.can_push("old")
+    with pytest.raises(NeedsTemplate):
+        asyncio.run(channel.push("old", [{"text": "Thông báo"}]))
+
+    announcement_id, _ = broadcasts.create("Thông báo", broadcasts.Audience(), "test", database_url)
+
+    def push(channel_name, user_id, text):
+        if not channel.can_push(user_id):
+            raise NeedsTemplate("window")
+
+    broadcasts.BroadcastSender(push, rate=1000, per_chat_interval=0, url=database_url).send_due()
+    assert broadcasts.report(announcement_id, database_url) == {"needs_template": 1, "sent": 1}
