@@ -27,8 +27,8 @@ from typing import Callable, Dict, List, Optional, Text
 from sqlalchemy import and_, exists, func, or_, select
 
 from bot import channels
-from bot.channels import NeedsTemplate
-from bot.reminders import BlockedByUser, local_now
+from bot.delivery import RetryLater, record_outcome
+from bot.reminders import local_now
 from bot.storage.db import session_scope
 from bot.storage.models import (
     Announcement,
@@ -44,16 +44,7 @@ from nlu.text import fold
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
 FIRST_RETRY = dt.timedelta(seconds=2)
-
-
-class RetryLater(Exception):
-    """The platform asked us to slow down for ``seconds``."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"retry after {seconds} s")
-        self.seconds = seconds
 
 
 @dataclass(frozen=True)
@@ -229,25 +220,8 @@ class BroadcastSender:
             return row.chat_user_id, row.chat_user.channel, row.chat_user.user_id, row.announcement.text
 
     def _finish(self, delivery_id: int, error: Optional[BaseException]) -> None:
-        now = dt.datetime.now(dt.timezone.utc)
         with session_scope(self.url) as session:
-            row = session.get(BroadcastDelivery, delivery_id)
-            if error is None:
-                row.status, row.sent_at, row.last_error = "sent", now, None
-            elif isinstance(error, BlockedByUser):
-                row.status, row.last_error = "blocked", "blocked by the user"
-                row.chat_user.blocked_at = now
-            elif isinstance(error, NeedsTemplate):
-                row.status, row.last_error = "needs_template", "outside the platform's reply window"
-            else:
-                row.last_error = f"{type(error).__name__}: {error}"[:255]
-                if isinstance(error, RetryLater):
-                    row.status, row.next_attempt_at = "failed", now + dt.timedelta(seconds=error.seconds)
-                    row.attempts -= 1  # the platform's pacing is not the message's fault
-                elif row.attempts >= MAX_ATTEMPTS:
-                    row.status = "abandoned"
-                else:
-                    row.status, row.next_attempt_at = "failed", now + FIRST_RETRY * (2 ** (row.attempts - 1))
+            record_outcome(session.get(BroadcastDelivery, delivery_id), error, dt.datetime.now(dt.timezone.utc), FIRST_RETRY)
 
     def _send_one(self, due: tuple) -> bool:
         delivery_id, chat_user_id = due

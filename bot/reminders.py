@@ -14,7 +14,7 @@ A certificate is valid 36 months; producers linked to it in chat are reminded
    most once.
 4. ``deliver``: outside 21:00–07:00 Vietnamese time, each due row is marked
    ``sending`` and committed, pushed through ``push``, then marked ``sent``.
-   A failure is retried with exponential backoff up to ``MAX_ATTEMPTS``; a
+   A failure is retried with exponential backoff (``bot/delivery.py``); a
    user who blocked the bot is marked and skipped from then on.
 """
 
@@ -29,7 +29,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Text, Tuple
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from bot.channels import NeedsTemplate
+from bot.delivery import record_outcome
 from bot.storage.db import session_scope
 from bot.storage.models import Certificate, CertificateSubscription, ChatUser, ReminderDelivery
 
@@ -38,15 +38,10 @@ logger = logging.getLogger(__name__)
 VIETNAM = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 DEFAULT_OFFSETS = (90, 60, 30, 7, 0)
 QUIET_FROM, QUIET_UNTIL = dt.time(21, 0), dt.time(7, 0)
-MAX_ATTEMPTS = 5
 FIRST_RETRY = dt.timedelta(minutes=5)
 # An expiry-day reminder is still worth sending a few days late, not months late.
 EXPIRY_GRACE_DAYS = 7
 INACTIVE = ("withdrawn", "renewed")
-
-
-class BlockedByUser(Exception):
-    """The user blocked the bot on their channel: stop pushing to them."""
 
 
 @dataclass(frozen=True)
@@ -189,22 +184,7 @@ def _claim(delivery_id: int, url: Optional[Text]) -> Optional[DueReminder]:
 
 def _finish(delivery_id: int, url: Optional[Text], error: Optional[BaseException], now: dt.datetime) -> Text:
     with session_scope(url) as session:
-        row = session.get(ReminderDelivery, delivery_id)
-        if error is None:
-            row.status, row.sent_at, row.last_error = "sent", now, None
-        elif isinstance(error, BlockedByUser):
-            row.status, row.last_error = "blocked", "blocked by the user"
-            row.chat_user.blocked_at = now
-        elif isinstance(error, NeedsTemplate):
-            row.status, row.last_error = "needs_template", "outside the platform's reply window"
-        else:
-            row.last_error = f"{type(error).__name__}: {error}"[:255]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = "abandoned"
-            else:
-                row.status = "failed"
-                row.next_attempt_at = now + FIRST_RETRY * (2 ** (row.attempts - 1))
-        return row.status
+        return record_outcome(session.get(ReminderDelivery, delivery_id), error, now, FIRST_RETRY)
 
 
 def deliver(push: Push, now: Optional[dt.datetime] = None, url: Optional[Text] = None) -> Dict[Text, int]:

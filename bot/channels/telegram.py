@@ -45,9 +45,8 @@ from telegram.ext import (
 
 from bot import broadcasts, channels
 from bot.channels import Messages
-from bot.broadcasts import RetryLater
+from bot.delivery import BlockedByUser, RetryLater
 from bot.rasa_client import AsyncRasaClient
-from bot.reminders import BlockedByUser
 from bot.storage import audit, chat_users
 
 logger = logging.getLogger(__name__)

@@ -21,10 +21,9 @@ from typing import Any, Dict, List, Optional
 import httpx
 
 from bot import channels
-from bot.broadcasts import RetryLater
+from bot.delivery import BlockedByUser, RetryLater
 from bot.channels import Messages
 from bot.rasa_client import AsyncRasaClient
-from bot.reminders import BlockedByUser
 from bot.storage import chat_users
 
 logger = logging.getLogger(__name__)

@@ -144,7 +144,17 @@ class CertificateSubscription(Base):
     chat_user = relationship("ChatUser")
 
 
-class ReminderDelivery(Base):
+class DeliveryState:
+    """Columns every delivery row has (see ``bot/delivery.py``)."""
+
+    status = Column(String(16), nullable=False, default="pending", index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=True)
+    last_error = Column(String(255), nullable=True)
+    sent_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class ReminderDelivery(DeliveryState, Base):
     """One reminder (certificate, days before expiry, chat user): sent at most once.
 
     ``sending`` is written and committed before the message goes out and
@@ -161,13 +171,8 @@ class ReminderDelivery(Base):
     certificate_id = Column(Integer, ForeignKey("certificates.id"), nullable=False, index=True)
     chat_user_id = Column(Integer, ForeignKey("chat_users.id"), nullable=False, index=True)
     offset_days = Column(Integer, nullable=False)
-    # pending, sending, sent, failed, blocked, abandoned, unconfirmed, skipped
-    status = Column(String(16), nullable=False, default="pending", index=True)
-    attempts = Column(Integer, nullable=False, default=0)
-    next_attempt_at = Column(DateTime(timezone=True), nullable=True)
-    last_error = Column(String(255), nullable=True)
+    # status: pending, sending, sent, failed, blocked, abandoned, unconfirmed, skipped, needs_template
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
-    sent_at = Column(DateTime(timezone=True), nullable=True)
 
     certificate = relationship("Certificate")
     chat_user = relationship("ChatUser")
@@ -214,7 +219,7 @@ class Announcement(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
-class BroadcastDelivery(Base):
+class BroadcastDelivery(DeliveryState, Base):
     """One copy of an announcement for one chat user: pending → sending → sent (at most once)."""
 
     __tablename__ = "broadcast_deliveries"
@@ -223,11 +228,6 @@ class BroadcastDelivery(Base):
     id = Column(Integer, primary_key=True)
     announcement_id = Column(Integer, ForeignKey("announcements.id"), nullable=False, index=True)
     chat_user_id = Column(Integer, ForeignKey("chat_users.id"), nullable=False, index=True)
-    status = Column(String(16), nullable=False, default="pending", index=True)
-    attempts = Column(Integer, nullable=False, default=0)
-    next_attempt_at = Column(DateTime(timezone=True), nullable=True)
-    last_error = Column(String(255), nullable=True)
-    sent_at = Column(DateTime(timezone=True), nullable=True)
 
     chat_user = relationship("ChatUser")
     announcement = relationship("Announcement")

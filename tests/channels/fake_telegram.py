@@ -18,14 +18,17 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
+from tests.channels.local_server import LocalServer
+
 BOT = {"id": 777, "is_bot": True, "first_name": "Trợ lý OCOP", "username": "ocop_test_bot",
        "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
 
 
-class FakeTelegram:
+class FakeTelegram(LocalServer):
     def __init__(self, token: str = "123:TEST", failure_rates: Optional[Dict[int, float]] = None, seed: int = 1) -> None:
         """``failure_rates``: for sendMessage, the share of calls answered 429, 500 or 403
         (a chat answered 403 once stays blocked)."""
+        super().__init__()
         self.token = token
         self.failure_rates = failure_rates or {}
         self._random = random.Random(seed)
@@ -38,21 +41,11 @@ class FakeTelegram:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._lock = threading.Lock()
-        self._loop = asyncio.new_event_loop()
         self._wake = asyncio.Event()
-        self._runner: Optional[web.AppRunner] = None
-        self.port = 0
 
     # --- the test's side ---------------------------------------------------------
-    def start(self) -> "FakeTelegram":
-        ready = threading.Event()
-        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
-        ready.wait(10)
-        return self
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def routes(self, app: web.Application) -> None:
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
 
     def user_says(self, chat_id: int, text: str, edited: bool = False, update_id: Optional[int] = None) -> int:
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
@@ -93,11 +86,6 @@ class FakeTelegram:
             time.sleep(0.05)
         raise TimeoutError(f"only {len(mine)} of {count} messages to {chat_id}: {mine}")
 
-    def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-
     # --- the server --------------------------------------------------------------
     def _queue(self, body: Dict[str, Any], update_id: Optional[int] = None) -> int:
         with self._lock:
@@ -105,18 +93,6 @@ class FakeTelegram:
             self._updates.append(update)
         self._loop.call_soon_threadsafe(self._wake.set)  # answer a waiting getUpdates at once
         return update["update_id"]
-
-    def _serve(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self._loop)
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app)
-        self._loop.run_until_complete(self._runner.setup())
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        self._loop.run_until_complete(site.start())
-        self.port = site._server.sockets[0].getsockname()[1]
-        ready.set()
-        self._loop.run_forever()
 
     async def _params(self, request: web.Request) -> Dict[str, Any]:
         if request.content_type == "application/json":

@@ -9,39 +9,19 @@ from typing import Any, Dict, List
 
 from aiohttp import web
 
+from tests.channels.local_server import LocalServer
 
-class FakeZalo:
+
+class FakeZalo(LocalServer):
     def __init__(self, token: str = "999:ZALO") -> None:
+        super().__init__()
         self.token = token
         self.sent: List[Dict[str, Any]] = []
         self._updates: List[Dict[str, Any]] = []
         self._lock = threading.Lock()
-        self._loop = asyncio.new_event_loop()
-        self._runner = None
-        self.port = 0
 
-    def start(self) -> "FakeZalo":
-        ready = threading.Event()
-
-        def serve() -> None:
-            asyncio.set_event_loop(self._loop)
-            app = web.Application()
-            app.router.add_post("/bot{token}/{method}", self._handle)
-            self._runner = web.AppRunner(app)
-            self._loop.run_until_complete(self._runner.setup())
-            site = web.TCPSite(self._runner, "127.0.0.1", 0)
-            self._loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]
-            ready.set()
-            self._loop.run_forever()
-
-        threading.Thread(target=serve, daemon=True).start()
-        ready.wait(10)
-        return self
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/bot{token}/{method}", self._handle)
 
     def user_says(self, chat_id: str, text: str) -> None:
         self._push("message.text.received", chat_id, {"text": text})
@@ -64,11 +44,6 @@ class FakeZalo:
                 return mine
             time.sleep(0.05)
         raise TimeoutError(f"only {len(mine)} of {count} messages to {chat_id}")
-
-    def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
 
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:

@@ -2,47 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import threading
 from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
+from tests.channels.local_server import LocalServer
 
-class FakeZaloOa:
+
+class FakeZaloOa(LocalServer):
     def __init__(self, first_refresh_token: str = "r1") -> None:
+        super().__init__()
         self.sent: List[Dict[str, Any]] = []
         self.refresh_token = first_refresh_token
         self.access_token: Optional[str] = None
         self.refreshes = 0
         self._numbers = itertools.count(1)
-        self._loop = asyncio.new_event_loop()
-        self.port = 0
 
-    def start(self) -> "FakeZaloOa":
-        ready = threading.Event()
-
-        def serve() -> None:
-            asyncio.set_event_loop(self._loop)
-            app = web.Application()
-            app.router.add_post("/v3.0/oa/message/cs", self._message)
-            app.router.add_post("/v4/oa/access_token", self._refresh)
-            runner = web.AppRunner(app)
-            self._loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            self._loop.run_until_complete(site.start())
-            self.port = site._server.sockets[0].getsockname()[1]
-            ready.set()
-            self._loop.run_forever()
-
-        threading.Thread(target=serve, daemon=True).start()
-        ready.wait(10)
-        return self
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/v3.0/oa/message/cs", self._message)
+        app.router.add_post("/v4/oa/access_token", self._refresh)
 
     def expire_access_token(self) -> None:
         self.access_token = None

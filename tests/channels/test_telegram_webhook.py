@@ -11,6 +11,7 @@ import pytest
 
 from bot.model import ROOT, rasa_env
 from bot.stack import Stack, free_port
+from tests.channels.local_server import wait_until_listening
 from tests.channels.fake_telegram import FakeTelegram
 
 SECRET = "s3cret-token-for-tests"
@@ -26,13 +27,7 @@ def webhook(stack: Stack, tmp_path_factory):
            "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
     log = open(tmp_path_factory.mktemp("bot-webhook") / "bot.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.5)
+    wait_until_listening(url)
     yield fake, url
     process.terminate()
     process.wait(30)

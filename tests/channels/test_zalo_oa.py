@@ -20,6 +20,7 @@ from bot.model import ROOT, rasa_env
 from bot.stack import Stack, free_port
 from bot.storage.db import session_scope
 from bot.storage.models import ChatUser, OaToken
+from tests.channels.local_server import wait_until_listening
 from tests.channels.fake_zalo_oa import FakeZaloOa
 
 APP_ID, SECRET = "1234567890", "oa-secret-key"
@@ -35,13 +36,7 @@ def oa(stack: Stack, tmp_path_factory):
     log = open(tmp_path_factory.mktemp("bot-oa") / "bot.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}/zalo-oa"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.5)
+    wait_until_listening(url)
     yield fake, url
     process.terminate()
     process.wait(30)

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from bot import broadcasts
-from bot.reminders import BlockedByUser
+from bot.delivery import BlockedByUser
 from bot.storage.db import session_scope
 from bot.storage.models import ChatUser, Producer
 

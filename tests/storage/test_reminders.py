@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import reminders
+from bot.delivery import BlockedByUser
 from bot.storage import certificates
 from bot.storage.db import session_scope
 from bot.storage.models import Certificate, ChatUser, ReminderDelivery
@@ -109,7 +110,7 @@ def test_failures_are_retried_with_backoff_then_abandoned(linked: str) -> None:
 
 
 def test_a_user_who_blocked_the_bot_is_skipped(linked: str) -> None:
-    push = Recorder(fail=1, error=reminders.BlockedByUser)
+    push = Recorder(fail=1, error=BlockedByUser)
     reminders.run_cycle(push, at(EXPIRY - dt.timedelta(days=80)), linked)
     assert statuses(linked) == {90: "blocked"}
     with session_scope(linked) as session:
@@ -135,6 +136,7 @@ def test_an_expired_certificate_is_reported_once(linked: str) -> None:
 KILLED_RUN = """
 import os, sys, datetime as dt
 from bot import reminders
+from bot.delivery import BlockedByUser
 url, log, now = sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3])
 pushed = []
 def push(reminder):
