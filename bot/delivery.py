@@ -19,6 +19,10 @@ class BlockedByUser(Exception):
     """The user blocked the bot on their channel: stop pushing to them."""
 
 
+class DeliveryUnknown(Exception):
+    """The request timed out: the platform may or may not have delivered it."""
+
+
 class RetryLater(Exception):
     """The platform asked us to slow down for ``seconds``."""
 
@@ -34,6 +38,9 @@ def record_outcome(row: Any, error: Optional[BaseException], now: dt.datetime, f
     elif isinstance(error, BlockedByUser):
         row.status, row.last_error = "blocked", "blocked by the user"
         row.chat_user.blocked_at = now
+    elif isinstance(error, DeliveryUnknown):
+        # Sending again could give a second copy: at most once wins.
+        row.status, row.last_error = "unconfirmed", "timed out: delivery unknown"
     elif isinstance(error, NeedsTemplate):
         row.status, row.last_error = "needs_template", "outside the platform's reply window"
     else:

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import Forbidden, RetryAfter, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -45,7 +45,7 @@ from telegram.ext import (
 
 from bot import broadcasts, channels
 from bot.channels import Messages
-from bot.delivery import BlockedByUser, RetryLater
+from bot.delivery import BlockedByUser, DeliveryUnknown, RetryLater
 from bot.rasa_client import AsyncRasaClient
 from bot.storage import audit, chat_users
 
@@ -215,6 +215,8 @@ class TelegramChannel:
             except Forbidden as error:
                 chat_users.mark_blocked(CHANNEL, str(chat_id))
                 raise BlockedByUser(str(error)) from error
+            except TimedOut as error:
+                raise DeliveryUnknown(str(error)) from error
             except RetryAfter as error:
                 wait = error.retry_after
                 raise RetryLater(wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)) from error

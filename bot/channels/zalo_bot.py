@@ -21,7 +21,7 @@ from typing import Any, Dict, List, Optional
 import httpx
 
 from bot import channels
-from bot.delivery import BlockedByUser, RetryLater
+from bot.delivery import BlockedByUser, DeliveryUnknown, RetryLater
 from bot.channels import Messages
 from bot.rasa_client import AsyncRasaClient
 from bot.storage import chat_users
@@ -58,7 +58,12 @@ class ZaloBotChannel:
         self._options: Dict[str, List[str]] = {}  # chat id → payloads of the last numbered list
 
     async def _call(self, method: str, **params: Any) -> Any:
-        response = await self._http.post(f"{self._url}/{method}", json=params)
+        try:
+            response = await self._http.post(f"{self._url}/{method}", json=params)
+        except httpx.ReadTimeout as error:
+            if method == "sendMessage":
+                raise DeliveryUnknown(str(error)) from error
+            raise
         body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
         if body.get("error_code") == 408:  # long poll ended without an update
             return None

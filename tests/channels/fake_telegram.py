@@ -25,12 +25,15 @@ BOT = {"id": 777, "is_bot": True, "first_name": "Trợ lý OCOP", "username": "o
 
 
 class FakeTelegram(LocalServer):
-    def __init__(self, token: str = "123:TEST", failure_rates: Optional[Dict[int, float]] = None, seed: int = 1) -> None:
+    def __init__(self, token: str = "123:TEST", failure_rates: Optional[Dict[Any, float]] = None, seed: int = 1,
+                 slow_seconds: float = 8.0) -> None:
         """``failure_rates``: for sendMessage, the share of calls answered 429, 500 or 403
-        (a chat answered 403 once stays blocked)."""
+        (a chat answered 403 once stays blocked), or (key ``"timeout"``) recorded as
+        delivered but answered only after ``slow_seconds``, past the client's timeout."""
         super().__init__()
         self.token = token
         self.failure_rates = failure_rates or {}
+        self.slow_seconds = slow_seconds
         self._random = random.Random(seed)
         self.blocked: set = set()
         self.attempts: List[float] = []
@@ -116,6 +119,12 @@ class FakeTelegram(LocalServer):
             return self._ok(BOT)
         if method == "sendMessage":
             error = self._injected(int(params["chat_id"]))
+            if error == "timeout":
+                with self._lock:
+                    self.sent.append({**params, "_received_at": time.monotonic()})
+                await asyncio.sleep(self.slow_seconds)  # the client gave up long ago
+                return self._ok({"message_id": next(self._message_ids), "date": int(time.time()),
+                                 "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": ""})
             if error is not None:
                 return web.json_response({"ok": False, **error}, status=error["error_code"])
             params["_received_at"] = time.monotonic()
@@ -126,14 +135,16 @@ class FakeTelegram(LocalServer):
                              "text": params.get("text", "")})
         return self._ok(True)  # deleteWebhook, answerCallbackQuery, setMyCommands, close …
 
-    def _injected(self, chat_id: int) -> Optional[Dict[str, Any]]:
+    def _injected(self, chat_id: int) -> Any:
         with self._lock:
             self.attempts.append(time.monotonic())
             if chat_id in self.blocked:
                 return {"error_code": 403, "description": "Forbidden: bot was blocked by the user"}
             draw = self._random.random()
-        for code, rate in sorted(self.failure_rates.items()):
+        for code, rate in sorted(self.failure_rates.items(), key=str):
             if draw < rate:
+                if code == "timeout":
+                    return "timeout"
                 if code == 403:
                     self.blocked.add(chat_id)
                     return {"error_code": 403, "description": "Forbidden: bot was blocked by the user"}

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from bot import broadcasts
-from bot.delivery import BlockedByUser
+from bot.delivery import BlockedByUser, DeliveryUnknown
 from bot.storage.db import session_scope
 from bot.storage.models import ChatUser, Producer
 
@@ -66,3 +66,20 @@ def test_blocked_retry_and_crash(database_url: str) -> None:
     assert sender._claim(sender._due()[0][0])  # claimed, then the process dies before sending
     assert broadcasts.reconcile(database_url) == 1
     assert sender.send_due() == 0 and broadcasts.report(second, database_url) == {"unconfirmed": 1}
+
+
+def test_a_timed_out_send_is_never_repeated(database_url: str) -> None:
+    subscribers(database_url)
+    announcement_id, _ = broadcasts.create("Lịch tập huấn", broadcasts.Audience(), "test", database_url)
+    calls = []
+
+    def push(channel, user_id, text):
+        calls.append(user_id)
+        if user_id == "2":
+            raise DeliveryUnknown("read timeout")
+
+    sender = broadcasts.BroadcastSender(push, rate=1000, per_chat_interval=0, url=database_url)
+    sender.send_due()
+    sender.send_due()
+    assert sorted(calls) == ["1", "2"]
+    assert broadcasts.report(announcement_id, database_url) == {"sent": 1, "unconfirmed": 1}
