@@ -45,6 +45,8 @@ from nlu.text import fold
 logger = logging.getLogger(__name__)
 
 FIRST_RETRY = dt.timedelta(seconds=2)
+# This many 429s within a second mean the bot-wide limit (not one chat's): everything waits.
+BOT_WIDE_429S = 5
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,7 @@ class BroadcastSender:
                 with self._lock:
                     now = time.monotonic()
                     self._recent_429 = [t for t in self._recent_429 if now - t < 1.0] + [now]
-                    if len(self._recent_429) >= 3:
+                    if len(self._recent_429) >= BOT_WIDE_429S:
                         self._paused_until = now + exc.seconds
         self._finish(delivery_id, error)
         return True
