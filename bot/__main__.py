@@ -58,7 +58,8 @@ def main() -> int:
         listen, port = os.environ.get("ZALO_OA_WEBHOOK_LISTEN", "127.0.0.1"), int(os.environ.get("ZALO_OA_WEBHOOK_PORT", "8444"))
         run_in_thread(zalo_oa.CHANNEL, lambda stopping: oa.serve(listen, port, stopping), stop, push=oa.push)
     if os.environ.get("ZALO_BOT_TOKEN"):
-        ZaloBotChannel(os.environ["ZALO_BOT_TOKEN"], rasa_url(), os.environ.get("ZALO_BOT_API_BASE_URL")).start_in_thread(stop)
+        zalo_token = os.environ["ZALO_BOT_TOKEN"]
+        ZaloBotChannel(zalo_token, rasa_url(), os.environ.get("ZALO_BOT_API_BASE_URL")).start_in_thread(stop, zalo_token)
     token = os.environ.get("TELEGRAM_BOT_TOKEN")
     if token:
         channel = TelegramChannel(token, rasa_url(), os.environ.get("TELEGRAM_API_BASE_URL"))

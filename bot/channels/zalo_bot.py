@@ -8,17 +8,27 @@ line breaks. Non-text messages (photos, stickers …) get a polite reply. The
 channel knows nothing of OCOP.
 
 Settings: ``ZALO_BOT_TOKEN`` (turns the channel on), ``ZALO_BOT_API_BASE_URL``
-(default https://bot-api.zaloplatforms.com).
+(default https://bot-api.zaloplatforms.com). Long polling by default; with
+``ZALO_BOT_WEBHOOK_URL`` the channel registers it (``setWebhook`` with a
+secret token: ``ZALO_BOT_WEBHOOK_SECRET`` or one derived from the bot token)
+and serves it on ``ZALO_BOT_WEBHOOK_LISTEN``:``ZALO_BOT_WEBHOOK_PORT``
+(127.0.0.1:8445); requests without the ``X-Bot-Api-Secret-Token`` header get
+403, unreadable ones 400.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
+import os
 import threading
 from typing import Any, Dict, List, Optional
+from urllib.parse import urlsplit
 
 import httpx
+from aiohttp import web
 
 from bot import channels
 from bot.delivery import BlockedByUser, DeliveryUnknown, RetryLater
@@ -130,6 +140,40 @@ class ZaloBotChannel:
                     chat_users.mark_blocked(CHANNEL, chat_id)
                     raise
 
-    def start_in_thread(self, stop: threading.Event) -> None:
-        """Poll on an event loop of its own; pushes from the scheduler and broadcasts go through it."""
-        channels.run_in_thread(CHANNEL, self.run, stop, push=self.send)
+    async def serve_webhook(self, url: str, secret: str, listen: str, port: int, stop: asyncio.Event) -> None:
+        """Webhook mode: register ``url`` with Zalo, then answer each signed update."""
+        async def receive(request: web.Request) -> web.Response:
+            if not hmac.compare_digest(request.headers.get("X-Bot-Api-Secret-Token", ""), secret):
+                return web.Response(status=403, text="forbidden")
+            try:
+                body = await request.json()
+            except ValueError:
+                body = None
+            update = body.get("result", body) if isinstance(body, dict) else None
+            if not isinstance(update, dict) or not isinstance(update.get("message"), dict):
+                return web.Response(status=400, text="bad update")
+            asyncio.get_running_loop().create_task(self.handle(update))
+            return web.Response(text="ok")
+
+        app = web.Application()
+        app.router.add_post(urlsplit(url).path or "/", receive)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, listen, port).start()
+        await self._call("setWebhook", url=url, secret_token=secret)
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+
+    def start_in_thread(self, stop: threading.Event, token: str) -> None:
+        """Poll (or serve the webhook) on an event loop of its own; pushes go through it too."""
+        url = os.environ.get("ZALO_BOT_WEBHOOK_URL")
+        if url:
+            secret = os.environ.get("ZALO_BOT_WEBHOOK_SECRET") or hashlib.sha256(f"zalo:{token}".encode()).hexdigest()[:48]
+            listen = os.environ.get("ZALO_BOT_WEBHOOK_LISTEN", "127.0.0.1")
+            port = int(os.environ.get("ZALO_BOT_WEBHOOK_PORT", "8445"))
+            channels.run_in_thread(CHANNEL, lambda stopping: self.serve_webhook(url, secret, listen, port, stopping),
+                                   stop, push=self.send)
+        else:
+            channels.run_in_thread(CHANNEL, self.run, stop, push=self.send)

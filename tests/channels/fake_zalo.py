@@ -17,6 +17,7 @@ class FakeZalo(LocalServer):
         super().__init__()
         self.token = token
         self.sent: List[Dict[str, Any]] = []
+        self.calls: List[tuple] = []
         self._updates: List[Dict[str, Any]] = []
         self._lock = threading.Lock()
 
@@ -49,6 +50,7 @@ class FakeZalo(LocalServer):
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
         method, params = request.match_info["method"], await request.json()
+        self.calls.append((method, params))
         if method == "getUpdates":
             deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
             while time.monotonic() < deadline:

@@ -6,12 +6,14 @@ import re
 import subprocess
 import sys
 
+import httpx
 import pytest
 
 from bot.channels.zalo_bot import split_text
 from bot.model import ROOT, rasa_env
-from bot.stack import Stack
+from bot.stack import Stack, free_port
 from tests.channels.fake_zalo import FakeZalo
+from tests.channels.local_server import wait_until_listening
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +53,34 @@ def test_split_text_keeps_lines_whole() -> None:
     text = "\n".join(f"dòng {i} " + "x" * 90 for i in range(60))
     pieces = split_text(text)
     assert all(len(p) <= 2000 for p in pieces) and "\n".join(pieces) == text
+
+
+@pytest.fixture(scope="module")
+def zalo_webhook(stack: Stack, tmp_path_factory):
+    fake = FakeZalo().start()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/zalo"
+    env = {**rasa_env(), "ZALO_BOT_TOKEN": fake.token, "ZALO_BOT_API_BASE_URL": fake.base_url,
+           "ZALO_BOT_WEBHOOK_URL": url, "ZALO_BOT_WEBHOOK_PORT": str(port), "ZALO_BOT_WEBHOOK_SECRET": "zsecret",
+           "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
+    log = open(tmp_path_factory.mktemp("bot-zalo-webhook") / "bot.log", "wb")
+    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    wait_until_listening(url)
+    yield fake, url
+    process.terminate()
+    process.wait(30)
+    fake.stop()
+
+
+def test_zalo_webhook_checks_its_secret(zalo_webhook) -> None:
+    fake, url = zalo_webhook
+    update = {"event_name": "message.text.received",
+              "message": {"message_id": "1", "from": {"id": "w1"}, "chat": {"id": "w1", "chat_type": "PRIVATE"},
+                          "date": 0, "text": "ocop là gì"}}
+    assert httpx.post(url, json=update).status_code == 403
+    assert httpx.post(url, json=update, headers={"X-Bot-Api-Secret-Token": "nope"}).status_code == 403
+    assert httpx.post(url, content=b"{", headers={"X-Bot-Api-Secret-Token": "zsecret"}).status_code == 400
+    assert httpx.post(url, json=update, headers={"X-Bot-Api-Secret-Token": "zsecret"}).status_code == 200
+    assert "Nguồn:" in "".join(m["text"] for m in fake.wait_for_messages("w1", 1))
+    assert sum(1 for m in fake.sent if m["chat_id"] == "w1") >= 1
+    assert [c for c in fake.calls if c[0] == "setWebhook"][0][1] == {"url": url, "secret_token": "zsecret"}
