@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
 from typing import Iterator
 
 import pytest
 from sqlalchemy import select, update
 
-from bot.model import ROOT, rasa_env
 from bot.stack import Stack
 from bot.storage.db import session_scope
 from bot.storage.models import Announcement, AuditLog, ChatUser, Officer, PreRegistration, Producer
+from tests.channels.bot_process import bot_process
 from tests.channels.fake_telegram import FakeTelegram
 from tests.factories import new_tax_code
 
@@ -22,15 +20,11 @@ from tests.factories import new_tax_code
 @pytest.fixture(scope="module")
 def telegram(stack: Stack, tmp_path_factory) -> Iterator[FakeTelegram]:
     fake = FakeTelegram().start()
-    log = open(tmp_path_factory.mktemp("bot") / "bot.log", "wb")
-    env = {**rasa_env(), "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-           "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
-    fake.user_says(1, "/start")  # the bot is up once it answers
-    fake.wait_for_messages(1, 1, timeout=120)
-    yield fake
-    process.terminate()
-    process.wait(30)
+    with bot_process(stack, tmp_path_factory.mktemp("bot"), TELEGRAM_BOT_TOKEN=fake.token,
+                     TELEGRAM_API_BASE_URL=fake.base_url):
+        fake.user_says(1, "/start")  # the bot is up once it answers
+        fake.wait_for_messages(1, 1, timeout=120)
+        yield fake
     fake.stop()
 
 

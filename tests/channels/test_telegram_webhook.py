@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 
 import httpx
 import pytest
 
-from bot.model import ROOT, rasa_env
 from bot.stack import Stack, free_port
 from tests.channels.local_server import wait_until_listening
+from tests.channels.bot_process import bot_process
 from tests.channels.fake_telegram import FakeTelegram
 
 SECRET = "s3cret-token-for-tests"
@@ -22,15 +20,11 @@ def webhook(stack: Stack, tmp_path_factory):
     fake = FakeTelegram().start()
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram"
-    env = {**rasa_env(), "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-           "TELEGRAM_WEBHOOK_URL": url, "TELEGRAM_WEBHOOK_PORT": str(port), "TELEGRAM_WEBHOOK_SECRET": SECRET,
-           "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
-    log = open(tmp_path_factory.mktemp("bot-webhook") / "bot.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
-    wait_until_listening(url)
-    yield fake, url
-    process.terminate()
-    process.wait(30)
+    with bot_process(stack, tmp_path_factory.mktemp("bot-webhook"), TELEGRAM_BOT_TOKEN=fake.token,
+                     TELEGRAM_API_BASE_URL=fake.base_url, TELEGRAM_WEBHOOK_URL=url, TELEGRAM_WEBHOOK_PORT=str(port),
+                     TELEGRAM_WEBHOOK_SECRET=SECRET):
+        wait_until_listening(url)
+        yield fake, url
     fake.stop()
 
 

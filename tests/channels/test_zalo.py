@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import httpx
 import pytest
 
 from bot.channels.zalo_bot import split_text
-from bot.model import ROOT, rasa_env
 from bot.stack import Stack, free_port
+from tests.channels.bot_process import bot_process
 from tests.channels.fake_zalo import FakeZalo
 from tests.channels.local_server import wait_until_listening
 
@@ -19,15 +17,11 @@ from tests.channels.local_server import wait_until_listening
 @pytest.fixture(scope="module")
 def zalo(stack: Stack, tmp_path_factory):
     fake = FakeZalo().start()
-    env = {**rasa_env(), "ZALO_BOT_TOKEN": fake.token, "ZALO_BOT_API_BASE_URL": fake.base_url,
-           "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
-    log = open(tmp_path_factory.mktemp("bot-zalo") / "bot.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
-    fake.user_says("z0", "xin chào")
-    fake.wait_for_messages("z0", 1, timeout=120)
-    yield fake
-    process.terminate()
-    process.wait(30)
+    with bot_process(stack, tmp_path_factory.mktemp("bot-zalo"), ZALO_BOT_TOKEN=fake.token,
+                     ZALO_BOT_API_BASE_URL=fake.base_url):
+        fake.user_says("z0", "xin chào")
+        fake.wait_for_messages("z0", 1, timeout=120)
+        yield fake
     fake.stop()
 
 
@@ -60,15 +54,11 @@ def zalo_webhook(stack: Stack, tmp_path_factory):
     fake = FakeZalo().start()
     port = free_port()
     url = f"http://127.0.0.1:{port}/zalo"
-    env = {**rasa_env(), "ZALO_BOT_TOKEN": fake.token, "ZALO_BOT_API_BASE_URL": fake.base_url,
-           "ZALO_BOT_WEBHOOK_URL": url, "ZALO_BOT_WEBHOOK_PORT": str(port), "ZALO_BOT_WEBHOOK_SECRET": "zsecret",
-           "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
-    log = open(tmp_path_factory.mktemp("bot-zalo-webhook") / "bot.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
-    wait_until_listening(url)
-    yield fake, url
-    process.terminate()
-    process.wait(30)
+    with bot_process(stack, tmp_path_factory.mktemp("bot-zalo-webhook"), ZALO_BOT_TOKEN=fake.token,
+                     ZALO_BOT_API_BASE_URL=fake.base_url, ZALO_BOT_WEBHOOK_URL=url, ZALO_BOT_WEBHOOK_PORT=str(port),
+                     ZALO_BOT_WEBHOOK_SECRET="zsecret"):
+        wait_until_listening(url)
+        yield fake, url
     fake.stop()
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import subprocess
-import sys
 import time
 
 import httpx
@@ -16,11 +14,11 @@ from sqlalchemy import select
 from bot import broadcasts
 from bot.channels import NeedsTemplate
 from bot.channels.zalo_oa import ZaloOaChannel, signature
-from bot.model import ROOT, rasa_env
 from bot.stack import Stack, free_port
 from bot.storage.db import session_scope
 from bot.storage.models import ChatUser, OaToken
 from tests.channels.local_server import wait_until_listening
+from tests.channels.bot_process import bot_process
 from tests.channels.fake_zalo_oa import FakeZaloOa
 
 APP_ID, SECRET = "1234567890", "oa-secret-key"
@@ -30,16 +28,13 @@ APP_ID, SECRET = "1234567890", "oa-secret-key"
 def oa(stack: Stack, tmp_path_factory):
     fake = FakeZaloOa().start()
     port = free_port()
-    env = {**rasa_env(), "ZALO_OA_APP_ID": APP_ID, "ZALO_OA_SECRET_KEY": SECRET, "ZALO_OA_REFRESH_TOKEN": "r1",
-           "ZALO_OA_API_BASE_URL": fake.base_url, "ZALO_OA_OAUTH_BASE_URL": fake.base_url,
-           "ZALO_OA_WEBHOOK_PORT": str(port), "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
-    log = open(tmp_path_factory.mktemp("bot-oa") / "bot.log", "wb")
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}/zalo-oa"
-    wait_until_listening(url)
-    yield fake, url
-    process.terminate()
-    process.wait(30)
+    with bot_process(stack, tmp_path_factory.mktemp("bot-oa"), ZALO_OA_APP_ID=APP_ID, ZALO_OA_SECRET_KEY=SECRET,
+                     ZALO_OA_REFRESH_TOKEN="r1", ZALO_OA_API_BASE_URL=fake.base_url,
+                     ZALO_OA_OAUTH_BASE_URL=fake.base_url, ZALO_OA_WEBHOOK_PORT=str(port)):
+        wait_until_listening(url)
+        yield fake, url
+    fake.stop()
 
 
 def event(user: str, text: str) -> bytes:

@@ -1,0 +1,25 @@
+"""The bot process (``python -m bot``) as the channel tests run it: against the test stack and fakes."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from bot.model import ROOT, rasa_env
+from bot.stack import Stack
+
+
+@contextlib.contextmanager
+def bot_process(stack: Stack, log_dir: Path, **settings: str) -> Iterator[subprocess.Popen]:
+    """Run the bot process with ``settings`` (channel tokens, URLs) on the stack's Rasa and database."""
+    env = {**rasa_env(), "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url, **settings}
+    with open(log_dir / "bot.log", "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
+        try:
+            yield process
+        finally:
+            process.terminate()
+            process.wait(30)
