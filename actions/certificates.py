@@ -18,18 +18,14 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import validators as v
+from actions.chat_account import chat_account
 from actions.form_turns import answers_the_form, is_digression, message_text
-from bot.reminders import local_now
+from bot.vietnam_time import local_now
 from bot.storage import certificates
-from bot.conversations import split_sender
 
 FORM = "certificate_link_form"
 SLOTS = ["cert_number", "cert_tax_code"]
 _NUMBER = re.compile(r"\d{1,6}\s*/\s*[\w\-đĐ.]+(?:\s*/\s*[\w\-đĐ.]+)*|\d{1,6}\s*-\s*[A-Za-zĐđ][\w\-]*", re.UNICODE)
-
-
-def sender(tracker: Tracker) -> tuple:
-    return split_sender(tracker.sender_id, tracker.get_latest_input_channel())
 
 
 def certificate_number(tracker: Tracker, text: Text) -> Text:
@@ -85,7 +81,7 @@ class ValidateCertificateLinkForm(FormValidationAction):
         if not checked.ok:
             dispatcher.utter_message(text=checked.error)
             return [SlotSet("cert_tax_code", None), SlotSet("requested_slot", "cert_tax_code")]
-        channel, user_id = sender(tracker)
+        channel, user_id = chat_account(tracker)
         view = certificates.link(channel, user_id, tracker.get_slot("cert_number"), checked.value)
         if view is None:
             dispatcher.utter_message(
@@ -108,7 +104,7 @@ class ActionCertificateLinked(Action):
         return "action_certificate_linked"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        views = certificates.linked(*sender(tracker))
+        views = certificates.linked(*chat_account(tracker))
         if tracker.get_slot("cert_linked") and views:
             show_linked(dispatcher, views, "Đã liên kết chứng nhận. Chứng nhận OCOP của bạn:")
         return [SlotSet(slot, None) for slot in (*SLOTS, "cert_linked")]
@@ -121,7 +117,7 @@ class ActionLookupCertificate(Action):
         return "action_lookup_certificate"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        views = certificates.linked(*sender(tracker))
+        views = certificates.linked(*chat_account(tracker))
         if views:
             show_linked(dispatcher, views, "Chứng nhận OCOP của bạn:")
             return []
@@ -135,7 +131,7 @@ class ActionUnsubscribeReminders(Action):
         return "action_unsubscribe_reminders"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        channel, user_id = sender(tracker)
+        channel, user_id = chat_account(tracker)
         if certificates.unlink_all(channel, user_id):
             dispatcher.utter_message(text="Đã hủy nhắc hạn: tôi sẽ không gửi nhắc hạn chứng nhận cho bạn nữa. Muốn nhận lại, bạn nhắn \"nhắc hạn chứng nhận\".")
         else:

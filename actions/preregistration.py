@@ -18,13 +18,13 @@ import re
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import validators as v
 from actions.address import Address
+from actions.chat_account import chat_account
 from actions.form_turns import answers_the_form, is_digression, message_text
-from bot.conversations import split_sender
 from bot.storage import registrations
 from nlu.text import fold
 
@@ -264,23 +264,6 @@ def _reset() -> List[EventType]:
     return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("requested_slot", None)]
 
 
-class ActionCancelForm(Action):
-    """"Hủy" inside a form: the form ends and nothing is written."""
-
-    def name(self) -> Text:
-        return "action_cancel_form"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        what = {
-            FORM: "Đã hủy đăng ký sơ bộ, tôi không lưu thông tin nào.",
-            "certificate_link_form": "Đã hủy liên kết chứng nhận, tôi không lưu thông tin nào.",
-            "renewal_form": "Vâng, bạn trả lời sau cũng được: nhắn \"gặp cán bộ\" hoặc chờ lần nhắc tiếp theo.",
-        }.get(tracker.active_loop.get("name"), "Đã hủy.")
-        dispatcher.utter_message(text=f"{what} Bạn cần hỗ trợ gì thêm về OCOP cứ nhắn nhé.")
-        slots = FORM_SLOTS + ["cert_number", "cert_tax_code", "cert_linked", "renewal_choice"]
-        return [ActiveLoop(None)] + [SlotSet(slot, None) for slot in slots] + [SlotSet("requested_slot", None)]
-
-
 class ActionSubmitRegistration(Action):
     """The form is complete: store it in one transaction, then give the reference code."""
 
@@ -291,7 +274,7 @@ class ActionSubmitRegistration(Action):
         slots = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
         if slots["subject_type"] == v.UNREGISTERED_HOUSEHOLD or slots[CONFIRMED] is not True:
             return _reset()
-        channel, user_id = split_sender(tracker.sender_id, tracker.get_latest_input_channel())
+        channel, user_id = chat_account(tracker)
         address = slots["address"] or {}
         data = registrations.Submission(
             channel=channel,
@@ -340,7 +323,7 @@ class ActionMyRegistrations(Action):
         return "action_my_registrations"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        channel, user_id = split_sender(tracker.sender_id, tracker.get_latest_input_channel())
+        channel, user_id = chat_account(tracker)
         rows = registrations.for_chat_user(channel, user_id)
         if not rows:
             dispatcher.utter_message(

@@ -18,13 +18,14 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.chat_account import chat_account
 from actions.form_turns import answers_the_form, is_digression, message_text
-from bot.reminders import local_now
+from bot.vietnam_time import local_now
 from bot.storage import renewals
-from bot.conversations import split_sender
 from nlu.text import fold
 
 FORM = "renewal_form"
+SLOT = "renewal_choice"
 CHOICES = {
     "renew": "Đăng ký đánh giá lại",
     "upgrade": "Đề nghị nâng hạng sao",
@@ -64,7 +65,7 @@ class ActionAskRenewalChoice(Action):
         return "action_ask_renewal_choice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        view = renewals.latest_reminded(*split_sender(tracker.sender_id, tracker.get_latest_input_channel()))
+        view = renewals.latest_reminded(*chat_account(tracker))
         if view is None:
             dispatcher.utter_message(text="Bạn chọn một trong các mục dưới đây nhé.")
         else:
@@ -82,16 +83,16 @@ class ValidateRenewalForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot("requested_slot") is None:
-            return [SlotSet("requested_slot", "renewal_choice")]
+            return [SlotSet("requested_slot", SLOT)]
         choice = read_choice(message_text(tracker))
         if not answers_the_form(tracker, FORM):
-            return [SlotSet("requested_slot", "renewal_choice")]
+            return [SlotSet("requested_slot", SLOT)]
         if is_digression(tracker, choice is not None, shaped=True):
             return []
         if choice is None:
             dispatcher.utter_message(text="Xin lỗi, tôi chưa rõ. Bạn chọn: " + "; ".join(CHOICES.values()) + ".")
-            return [SlotSet("renewal_choice", None), SlotSet("requested_slot", "renewal_choice")]
-        return [SlotSet("renewal_choice", choice), SlotSet("requested_slot", None)]
+            return [SlotSet(SLOT, None), SlotSet("requested_slot", SLOT)]
+        return [SlotSet(SLOT, choice), SlotSet("requested_slot", None)]
 
 
 ANSWERS = {
@@ -108,12 +109,12 @@ class ActionRecordRenewalChoice(Action):
         return "action_record_renewal_choice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        choice = tracker.get_slot("renewal_choice")
-        channel, user_id = split_sender(tracker.sender_id, tracker.get_latest_input_channel())
+        choice = tracker.get_slot(SLOT)
+        channel, user_id = chat_account(tracker)
         view = renewals.latest_reminded(channel, user_id)
         product = renewals.record(channel, user_id, view.number, choice) if view and choice in CHOICES else None
         if product is None:
             dispatcher.utter_message(text="Xin lỗi, tôi không tìm thấy chứng nhận được nhắc. Bạn nhắn \"gặp cán bộ\" để được hỗ trợ nhé.")
         else:
             dispatcher.utter_message(text=ANSWERS[choice].format(product=product))
-        return [SlotSet("renewal_choice", None)]
+        return [SlotSet(SLOT, None)]

@@ -25,7 +25,6 @@ from typing import Dict, List, Optional, Sequence
 
 import httpx
 from sqlalchemy import select
-from stdnum.vn import mst
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,15 +34,7 @@ from bot.model import ensure_model  # noqa: E402
 from bot.stack import Stack  # noqa: E402
 from bot.storage.db import session_scope  # noqa: E402
 from bot.storage.models import PreRegistration, Producer  # noqa: E402
-
-
-def tax_code(index: int, run: int) -> str:
-    """A valid tax code per producer and run (the province digits move on when a base has no check digit)."""
-    for province in range(1, 100):
-        base = f"{province:02d}{run:03d}{index:04d}"
-        if mst.is_valid(base + mst.calc_check_digit(base)[-1]):
-            return base + mst.calc_check_digit(base)
-    raise ValueError(index)
+from tests.factories import tax_code  # noqa: E402
 
 
 def script(index: int, tax: str) -> List[str]:
@@ -102,7 +93,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--url", help="a running assistant (then --database-url is its database)")
     args = parser.parse_args(argv)
     run = int(time.time()) % 1000
-    taxes = [tax_code(i, run) for i in range(args.producers)]
+    taxes = [tax_code(run * 10_000 + i) for i in range(args.producers)]
     with tempfile.TemporaryDirectory() as tmp:
         stack = None
         url, database_url = args.url, args.database_url

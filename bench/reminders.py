@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bot import reminders  # noqa: E402
 from bot.storage.db import make_engine, migrate  # noqa: E402
 from bot.storage.models import Certificate, CertificateSubscription, ChatUser  # noqa: E402
+from bot.vietnam_time import local_now  # noqa: E402
 
 CHUNK = 5000
 
@@ -86,7 +87,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--certificates", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=50_000)
     args = parser.parse_args(argv)
-    today = reminders.local_now().date()
+    today = local_now().date()
     with tempfile.TemporaryDirectory() as tmp:
         schema = None
         if args.database_url:

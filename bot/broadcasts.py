@@ -28,7 +28,7 @@ from sqlalchemy import and_, exists, func, or_, select
 
 from bot import channels
 from bot.delivery import RetryLater, record_outcome
-from bot.reminders import local_now
+from bot.vietnam_time import local_now
 from bot.storage.db import session_scope
 from bot.storage.models import (
     Announcement,
@@ -125,7 +125,8 @@ def recipients_query(session, audience: Audience, today: dt.date):
 
 def count(audience: Audience, url: Optional[Text] = None) -> int:
     with session_scope(url) as session:
-        return len(session.execute(recipients_query(session, audience, local_now().date())).all())
+        query = recipients_query(session, audience, local_now().date())
+        return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
 
 def create(text: Text, audience: Audience, created_by: Text, url: Optional[Text] = None) -> tuple:

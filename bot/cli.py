@@ -84,7 +84,7 @@ def export_renewals(args: argparse.Namespace) -> int:
 
 
 def report_expiring(args: argparse.Namespace) -> int:
-    from bot.reminders import local_now
+    from bot.vietnam_time import local_now
     from bot.storage import certificates
 
     rows = list(certificates.expiring_rows(local_now().date(), args.days))

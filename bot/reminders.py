@@ -31,11 +31,11 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.delivery import record_outcome
 from bot.storage.db import session_scope
+from bot.vietnam_time import as_utc, local_now
 from bot.storage.models import Certificate, CertificateSubscription, ChatUser, ReminderDelivery
 
 logger = logging.getLogger(__name__)
 
-VIETNAM = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 DEFAULT_OFFSETS = (90, 60, 30, 7, 0)
 QUIET_FROM, QUIET_UNTIL = dt.time(21, 0), dt.time(7, 0)
 FIRST_RETRY = dt.timedelta(minutes=5)
@@ -70,21 +70,10 @@ def offsets() -> Sequence[int]:
     return tuple(v for v in values if v >= 0) or DEFAULT_OFFSETS
 
 
-def local_now(now: Optional[dt.datetime] = None) -> dt.datetime:
-    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(VIETNAM)
-
-
 def is_quiet(now: dt.datetime) -> bool:
     """No pushes between 21:00 and 07:00 Vietnamese time."""
     moment = local_now(now).time()
     return moment >= QUIET_FROM or moment < QUIET_UNTIL
-
-
-def _aware(moment: Optional[dt.datetime]) -> Optional[dt.datetime]:
-    """SQLite gives back naive UTC datetimes."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.timezone.utc)
-    return moment
 
 
 def refresh_statuses(today: dt.date, url: Optional[Text] = None) -> None:
@@ -200,7 +189,7 @@ def deliver(push: Push, now: Optional[dt.datetime] = None, url: Optional[Text] =
                 .where(ReminderDelivery.status.in_(("pending", "failed")))
                 .order_by(ReminderDelivery.id)
             ).scalars()
-            if _aware(row.next_attempt_at) is None or _aware(row.next_attempt_at) <= now
+            if as_utc(row.next_attempt_at) is None or as_utc(row.next_attempt_at) <= now
         ]
     for delivery_id in due_ids:
         reminder = _claim(delivery_id, url)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.privacy import mask
 from bot.storage.db import session_scope
 from bot.storage.models import AuditLog, Certificate, CertificateSubscription, ChatUser, Producer
-from bot.storage.registrations import get_or_create_chat_user
+from bot.storage.chat_users import get_or_create_chat_user
 from nlu.text import fold
 
 STATUS_LABELS = {
@@ -76,16 +76,11 @@ class CertificateView:
 
 
 def find(session: Session, number: Text) -> Optional[Certificate]:
-    key = number_key(number)
-    for certificate in session.execute(
-        select(Certificate).where(func.lower(func.replace(Certificate.number, " ", "")) == key)
-    ).scalars():
-        return certificate
-    # Numbers typed without accents ("318/gcn-ubnd" matches "318/GCN-UBND" already; this catches "đ").
-    for certificate in session.execute(select(Certificate)).scalars():
-        if number_key(certificate.number) == key:
-            return certificate
-    return None
+    """The certificate whose number matches, ignoring case, spaces and "Đ"/"đ" typed as "d"."""
+    stored = func.replace(func.replace(func.replace(Certificate.number, " ", ""), "Đ", "d"), "đ", "d")
+    return session.execute(
+        select(Certificate).where(func.lower(stored) == number_key(number)).limit(1)
+    ).scalar_one_or_none()
 
 
 def link(channel: Text, user_id: Text, number: Text, tax_code: Text, url: Optional[Text] = None) -> Optional[CertificateView]:

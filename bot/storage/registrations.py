@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from bot.choices import label
 from bot.privacy import mask
+from bot.storage.chat_users import get_or_create_chat_user
 from bot.storage.db import session_scope
+from bot.vietnam_time import local_time
 from bot.storage.models import AuditLog, ChatUser, PreRegistration, Producer
 from nlu.text import fold, normalize_text
 
@@ -67,30 +69,9 @@ def product_key(name: Text) -> Text:
     return fold(normalize_text(name)).lower()[:255]
 
 
-VIETNAM = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
-
-
-def local_time(moment: dt.datetime) -> dt.datetime:
-    """Vietnamese local time; SQLite gives back naive UTC datetimes."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(VIETNAM)
-
-
 def reference_code(registration: PreRegistration) -> Text:
     year = local_time(registration.created_at or dt.datetime.now(dt.timezone.utc)).year
     return f"OCOP-{year}-{registration.id:06d}"
-
-
-def get_or_create_chat_user(session: Session, channel: Text, user_id: Text) -> ChatUser:
-    user = session.execute(
-        select(ChatUser).where(ChatUser.channel == channel, ChatUser.user_id == user_id)
-    ).scalar_one_or_none()
-    if user is None:
-        user = ChatUser(channel=channel, user_id=user_id)
-        session.add(user)
-        session.flush()
-    return user
 
 
 def _producer(session: Session, data: Submission) -> Producer:

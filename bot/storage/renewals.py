@@ -11,7 +11,8 @@ from sqlalchemy import select
 from bot.storage.certificates import find
 from bot.storage.db import session_scope
 from bot.storage.models import AuditLog, Certificate, ChatUser, ReminderDelivery, RenewalRequest
-from bot.storage.registrations import get_or_create_chat_user, local_time
+from bot.storage.chat_users import get_or_create_chat_user
+from bot.vietnam_time import local_time
 
 CHOICE_LABELS = {"renew": "Đánh giá lại", "upgrade": "Nâng hạng sao", "decline": "Không gia hạn"}
 

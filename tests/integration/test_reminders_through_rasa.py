@@ -14,10 +14,11 @@ from bot.stack import Stack
 from bot.storage import certificates
 from bot.storage.db import session_scope
 from bot.storage.models import ReminderDelivery, RenewalRequest
+from bot.vietnam_time import VIETNAM, local_now
 
 
 def test_reminder_content_buttons_and_the_answer(db_stack: Stack, tmp_path, monkeypatch) -> None:
-    today = reminders.local_now().date()
+    today = local_now().date()
     number, tax, user = f"{uuid.uuid4().int % 100000}/GCN-UBND", "0100109106", f"rem-{uuid.uuid4().hex}"
     certificates.upsert([{
         "number": number, "product_name": "Mật ong rừng U Minh", "holder_name": "HTX Ong mật U Minh",
@@ -28,7 +29,7 @@ def test_reminder_content_buttons_and_the_answer(db_stack: Stack, tmp_path, monk
 
     pushed = []
     push = RasaReminderPush(db_stack.rasa_url, deliver=lambda channel, uid, messages: pushed.append((channel, uid, messages)))
-    morning = dt.datetime.combine(today, dt.time(9), tzinfo=reminders.VIETNAM)
+    morning = dt.datetime.combine(today, dt.time(9), tzinfo=VIETNAM)
     try:
         reminders.run_cycle(push, morning, db_stack.database_url)
         reminders.run_cycle(push, morning + dt.timedelta(hours=2), db_stack.database_url)  # nothing twice

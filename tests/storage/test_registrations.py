@@ -9,21 +9,12 @@ import re
 
 import openpyxl
 from sqlalchemy import func, select
-from stdnum.vn import mst
 
 from bot import cli
 from bot.storage import registrations
 from bot.storage.db import session_scope
 from bot.storage.models import AuditLog, ChatUser, PreRegistration, Producer
-
-
-def tax_code(seed: int) -> str:
-    """A valid 10-digit tax code for each seed (the province digits move on when a base has no check digit)."""
-    for province in range(1, 100):
-        base = f"{province:02d}{seed:07d}"
-        if mst.is_valid(base + mst.calc_check_digit(base)[-1]):
-            return base + mst.calc_check_digit(base)
-    raise AssertionError(seed)
+from tests.factories import tax_code
 
 
 def submission(**changes) -> registrations.Submission:

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import reminders
+from bot.vietnam_time import VIETNAM
 from bot.delivery import BlockedByUser
 from bot.storage import certificates
 from bot.storage.db import session_scope
@@ -24,7 +25,7 @@ EXPIRY = dt.date(2027, 3, 15)
 
 def at(date: dt.date, hour: int = 9) -> dt.datetime:
     """``hour`` o'clock Vietnamese time on ``date``."""
-    return dt.datetime.combine(date, dt.time(hour), tzinfo=reminders.VIETNAM)
+    return dt.datetime.combine(date, dt.time(hour), tzinfo=VIETNAM)
 
 
 @pytest.fixture
@@ -136,7 +137,6 @@ def test_an_expired_certificate_is_reported_once(linked: str) -> None:
 KILLED_RUN = """
 import os, sys, datetime as dt
 from bot import reminders
-from bot.delivery import BlockedByUser
 url, log, now = sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3])
 pushed = []
 def push(reminder):
