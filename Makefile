@@ -20,7 +20,7 @@ eval: venv  ## held-out evaluations: NLU (ours vs Rasa's default pipeline), then
 	$(PY) bench/answer_eval.py
 
 model: venv  ## train the model if the data changed; print its path
-	$(PY) -m bot.model
+	$(PY) -m bot.model_cache
 
 validate: venv
 	$(PY) -m rasa data validate --domain domain.yml --data data/*.yml --config config.yml

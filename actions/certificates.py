@@ -20,8 +20,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import validators as v
 from actions.chat_account import chat_account
 from actions.form_turns import answers_the_form, is_digression, message_text
-from bot.vietnam_time import local_now
-from bot.storage import certificates
+from actions.runtime import database, settings
+from ocop.reports import CERTIFICATE_STATUS
+from ocop.storage import certificates
+from ocop.vietnam_time import local_now
 
 FORM = "certificate_link_form"
 SLOTS = ["cert_number", "cert_tax_code"]
@@ -42,14 +44,23 @@ def describe(view: certificates.CertificateView, today: dt.date) -> Text:
     left = f"còn {days} ngày" if days >= 0 else f"đã quá hạn {-days} ngày"
     return (
         f"• {view.product_name} – {view.star_rating} sao, giấy chứng nhận số {view.number}, cấp ngày "
-        f"{view.issue_date:%d/%m/%Y}, hết hạn {view.expiry_date:%d/%m/%Y} ({left}; {certificates.STATUS_LABELS.get(view.status, view.status)})"
+        f"{view.issue_date:%d/%m/%Y}, hết hạn {view.expiry_date:%d/%m/%Y} ({left}; {CERTIFICATE_STATUS.get(view.status, view.status)})"
     )
 
 
-REMINDER_PROMISE = (
-    "Tôi sẽ nhắc bạn qua kênh trò chuyện này 90, 60, 30 và 7 ngày trước khi hết hạn và vào ngày hết hạn "
-    "(không nhắn từ 21:00 đến 07:00). Nhắn \"hủy nhắc hạn\" nếu không muốn nhận nữa."
-)
+def reminder_promise() -> Text:
+    """The reminder schedule as the producer reads it, from the settings the bot process also uses."""
+    offsets = list(settings().reminder_offsets)
+    days = [str(d) for d in offsets if d > 0]
+    when = (", ".join(days[:-1]) + " và " + days[-1] if len(days) > 1 else "".join(days))
+    when = f"{when} ngày trước khi hết hạn" if days else ""
+    if 0 in offsets:
+        when = f"{when} và vào ngày hết hạn" if when else "vào ngày hết hạn"
+    quiet_from, quiet_until = settings().quiet_hours
+    return (
+        f"Tôi sẽ nhắc bạn qua kênh trò chuyện này {when} "
+        f"(không nhắn từ {quiet_from:%H:%M} đến {quiet_until:%H:%M}). Nhắn \"hủy nhắc hạn\" nếu không muốn nhận nữa."
+    )
 
 
 class ValidateCertificateLinkForm(FormValidationAction):
@@ -82,7 +93,7 @@ class ValidateCertificateLinkForm(FormValidationAction):
             dispatcher.utter_message(text=checked.error)
             return [SlotSet("cert_tax_code", None), SlotSet("requested_slot", "cert_tax_code")]
         channel, user_id = chat_account(tracker)
-        view = certificates.link(channel, user_id, tracker.get_slot("cert_number"), checked.value)
+        view = certificates.link(database(), channel, user_id, tracker.get_slot("cert_number"), checked.value)
         if view is None:
             dispatcher.utter_message(
                 text="Số chứng nhận và mã số thuế không khớp với dữ liệu của cơ quan cấp, nên tôi chưa thể liên kết. "
@@ -94,7 +105,7 @@ class ValidateCertificateLinkForm(FormValidationAction):
 
 def show_linked(dispatcher: CollectingDispatcher, views: List[certificates.CertificateView], heading: Text) -> None:
     today = local_now().date()
-    dispatcher.utter_message(text="\n".join([heading, *(describe(view, today) for view in views), REMINDER_PROMISE]))
+    dispatcher.utter_message(text="\n".join([heading, *(describe(view, today) for view in views), reminder_promise()]))
 
 
 class ActionCertificateLinked(Action):
@@ -104,7 +115,7 @@ class ActionCertificateLinked(Action):
         return "action_certificate_linked"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        views = certificates.linked(*chat_account(tracker))
+        views = certificates.linked(database(), *chat_account(tracker))
         if tracker.get_slot("cert_linked") and views:
             show_linked(dispatcher, views, "Đã liên kết chứng nhận. Chứng nhận OCOP của bạn:")
         return [SlotSet(slot, None) for slot in (*SLOTS, "cert_linked")]
@@ -117,7 +128,7 @@ class ActionLookupCertificate(Action):
         return "action_lookup_certificate"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        views = certificates.linked(*chat_account(tracker))
+        views = certificates.linked(database(), *chat_account(tracker))
         if views:
             show_linked(dispatcher, views, "Chứng nhận OCOP của bạn:")
             return []
@@ -132,7 +143,7 @@ class ActionUnsubscribeReminders(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         channel, user_id = chat_account(tracker)
-        if certificates.unlink_all(channel, user_id):
+        if certificates.unlink_all(database(), channel, user_id):
             dispatcher.utter_message(text="Đã hủy nhắc hạn: tôi sẽ không gửi nhắc hạn chứng nhận cho bạn nữa. Muốn nhận lại, bạn nhắn \"nhắc hạn chứng nhận\".")
         else:
             dispatcher.utter_message(text="Tài khoản này hiện không nhận nhắc hạn chứng nhận nào.")

@@ -6,7 +6,7 @@ from typing import Text, Tuple
 
 from rasa_sdk import Tracker
 
-from bot.conversations import split_sender
+from ocop.conversations import split_sender
 
 
 def chat_account(tracker: Tracker) -> Tuple[Text, Text]:

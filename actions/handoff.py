@@ -8,33 +8,24 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
-from pathlib import Path
 from typing import Any, Dict, List, Text
 
 import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.privacy import mask
-from bot.storage.db import session_scope
-from bot.storage.models import HandoffRequest
+from actions.runtime import database, settings
+from ocop.storage import handoffs
 
 logger = logging.getLogger(__name__)
-
-OFFICE_FILE = Path(__file__).resolve().parent.parent / "data" / "settings" / "office.yml"
 
 
 @functools.lru_cache(maxsize=1)
 def office() -> Dict[Text, Text]:
     """The office's contact: data/settings/office.yml, overridden by OCOP_OFFICE_*."""
-    with open(OFFICE_FILE, encoding="utf-8") as handle:
-        settings = {k: str(v or "") for k, v in (yaml.safe_load(handle) or {}).items()}
-    for key in ("name", "phone", "email", "address", "hours"):
-        value = os.environ.get(f"OCOP_OFFICE_{key.upper()}")
-        if value:
-            settings[key] = value
-    return settings
+    with open(settings().data_dir / "settings" / "office.yml", encoding="utf-8") as handle:
+        contact = {k: str(v or "") for k, v in (yaml.safe_load(handle) or {}).items()}
+    return {**contact, **settings().office}
 
 
 def contact_message() -> Text:
@@ -54,14 +45,7 @@ def contact_message() -> Text:
 
 def record_handoff(tracker: Tracker, reason: Text) -> None:
     """Store the request for officers; the message is masked first."""
-    with session_scope() as session:
-        session.add(
-            HandoffRequest(
-                sender_id=tracker.sender_id,
-                reason=reason,
-                last_message=mask(tracker.latest_message.get("text")),
-            )
-        )
+    handoffs.record(database(), tracker.sender_id, reason, tracker.latest_message.get("text"))
     logger.info("Hand-off recorded (%s)", reason)
 
 

@@ -7,19 +7,13 @@ the rules it follows, its source, when it was last checked and follow-up topics.
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Text
+from typing import Dict, List, Optional, Text
 
 import yaml
 
-KNOWLEDGE_DIR = Path(
-    os.environ.get(
-        "OCOP_KNOWLEDGE_DIR",
-        Path(__file__).resolve().parent.parent / "data" / "knowledge",
-    )
-)
+from ocop.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -52,9 +46,13 @@ def _vietnamese_date(iso: Text) -> Text:
     return f"{day}/{month}/{year}"
 
 
+def load(directory: Optional[Text] = None) -> Dict[Text, Entry]:
+    """All entries keyed by intent name (``Settings.knowledge_dir`` unless ``directory`` is given)."""
+    return _load(directory or str(get_settings().knowledge_dir))
+
+
 @functools.lru_cache(maxsize=4)
-def load(directory: Text = str(KNOWLEDGE_DIR)) -> Dict[Text, Entry]:
-    """All entries keyed by intent name."""
+def _load(directory: Text) -> Dict[Text, Entry]:
     entries: Dict[Text, Entry] = {}
     for path in sorted(Path(directory).glob("*.yml")):
         with open(path, encoding="utf-8") as handle:

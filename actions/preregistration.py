@@ -22,11 +22,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import validators as v
-from actions.address import Address
+from ocop.address import Address
 from actions.chat_account import chat_account
 from actions.form_turns import answers_the_form, is_digression, message_text
-from bot.storage import registrations
-from nlu.text import fold
+from actions.runtime import database
+from ocop.reports import REGISTRATION_STATUS
+from ocop.storage import registrations
+from ocop.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -294,7 +296,7 @@ class ActionSubmitRegistration(Action):
             has_quality_documents=bool(slots["has_quality_docs"]),
         )
         try:
-            outcome = registrations.submit(data)
+            outcome = registrations.submit(database(), data)
         except Exception:  # the database is down: say so, keep the answers for a retry
             logger.exception("Pre-registration could not be stored")
             dispatcher.utter_message(
@@ -324,7 +326,7 @@ class ActionMyRegistrations(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         channel, user_id = chat_account(tracker)
-        rows = registrations.for_chat_user(channel, user_id)
+        rows = registrations.for_chat_user(database(), channel, user_id)
         if not rows:
             dispatcher.utter_message(
                 text="Tài khoản trò chuyện này chưa có hồ sơ đăng ký sơ bộ nào. Nhắn \"đăng ký OCOP\" để bắt đầu.",
@@ -333,6 +335,7 @@ class ActionMyRegistrations(Action):
             return []
         lines = [f"Bạn có {len(rows)} hồ sơ đăng ký sơ bộ:"]
         for row in rows:
-            lines.append(f"• {row['code']} – {row['product']} ({row['created_at']:%d/%m/%Y}): {row['status']}")
+            status = REGISTRATION_STATUS.get(row.status, row.status)
+            lines.append(f"• {row.code} – {row.product} ({row.created_at:%d/%m/%Y}): {status}")
         dispatcher.utter_message(text="\n".join(lines))
         return []

@@ -20,9 +20,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.chat_account import chat_account
 from actions.form_turns import answers_the_form, is_digression, message_text
-from bot.vietnam_time import local_now
-from bot.storage import renewals
-from nlu.text import fold
+from actions.runtime import database
+from ocop.storage import renewals
+from ocop.vietnam_time import local_now
+from ocop.text import fold
 
 FORM = "renewal_form"
 SLOT = "renewal_choice"
@@ -65,7 +66,7 @@ class ActionAskRenewalChoice(Action):
         return "action_ask_renewal_choice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        view = renewals.latest_reminded(*chat_account(tracker))
+        view = renewals.latest_reminded(database(), *chat_account(tracker))
         if view is None:
             dispatcher.utter_message(text="Bạn chọn một trong các mục dưới đây nhé.")
         else:
@@ -111,8 +112,8 @@ class ActionRecordRenewalChoice(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         choice = tracker.get_slot(SLOT)
         channel, user_id = chat_account(tracker)
-        view = renewals.latest_reminded(channel, user_id)
-        product = renewals.record(channel, user_id, view.number, choice) if view and choice in CHOICES else None
+        view = renewals.latest_reminded(database(), channel, user_id)
+        product = renewals.record(database(), channel, user_id, view.number, choice) if view and choice in CHOICES else None
         if product is None:
             dispatcher.utter_message(text="Xin lỗi, tôi không tìm thấy chứng nhận được nhắc. Bạn nhắn \"gặp cán bộ\" để được hỗ trợ nhé.")
         else:

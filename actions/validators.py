@@ -16,10 +16,10 @@ from typing import Any, Optional, Text, Tuple
 import phonenumbers
 from stdnum.vn import mst
 
-from actions.address import parse_address
-from bot.choices import choices, label
+from ocop.address import parse_address
+from ocop.choices import choices, label
 from nlu.segmentation import split_pieces
-from nlu.text import fold
+from ocop.text import fold
 
 # Subject types that need the 10 or 13-digit enterprise tax code; a household
 # business may also use the owner's 12-digit personal identification number

@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_eval import RESULTS, percentile  # noqa: E402
-from bot.model import ensure_model  # noqa: E402
+from bot.model_cache import ensure_model  # noqa: E402
 from bot.rasa_client import RasaClient  # noqa: E402
 from bot.stack import Stack  # noqa: E402
-from nlu.text import has_diacritics  # noqa: E402
+from ocop.text import has_diacritics  # noqa: E402
 from tests.data.heldout import VARIANTS  # noqa: E402
 
 QUESTIONS = ROOT / "tests" / "data" / "answer_heldout.yml"

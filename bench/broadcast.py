@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import broadcasts  # noqa: E402
-from bot.model import rasa_env  # noqa: E402
-from bot.storage.db import make_engine, migrate, session_scope  # noqa: E402
-from bot.storage.models import BroadcastDelivery, ChatUser  # noqa: E402
+from bot.model_cache import rasa_env  # noqa: E402
+from ocop.storage.db import make_engine, migrate, session_scope  # noqa: E402
+from ocop.storage.models import BroadcastDelivery, ChatUser  # noqa: E402
 from tests.channels.fake_telegram import FakeTelegram  # noqa: E402
 
 FIRST_CHAT = 500_000

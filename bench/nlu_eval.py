@@ -31,7 +31,7 @@ from typing import Dict, List, Sequence, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.model import component_files, hash_files, nlu_files, rasa_env  # noqa: E402
+from bot.model_cache import component_files, hash_files, nlu_files, rasa_env  # noqa: E402
 from bot.rasa_client import RasaClient  # noqa: E402
 from bot.stack import Stack  # noqa: E402
 from tests.data.heldout import VARIANTS, load_heldout  # noqa: E402

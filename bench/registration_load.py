@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_eval import RESULTS, percentile  # noqa: E402
-from bot.model import ensure_model  # noqa: E402
+from bot.model_cache import ensure_model  # noqa: E402
 from bot.stack import Stack  # noqa: E402
-from bot.storage.db import session_scope  # noqa: E402
-from bot.storage.models import PreRegistration, Producer  # noqa: E402
+from ocop.storage.db import session_scope  # noqa: E402
+from ocop.storage.models import PreRegistration, Producer  # noqa: E402
 from tests.factories import tax_code  # noqa: E402
 
 

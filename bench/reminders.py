@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import reminders  # noqa: E402
-from bot.storage.db import make_engine, migrate  # noqa: E402
-from bot.storage.models import Certificate, CertificateSubscription, ChatUser  # noqa: E402
-from bot.vietnam_time import local_now  # noqa: E402
+from ocop.storage.db import make_engine, migrate  # noqa: E402
+from ocop.storage.models import Certificate, CertificateSubscription, ChatUser  # noqa: E402
+from ocop.vietnam_time import local_now  # noqa: E402
 
 CHUNK = 5000
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_eval import percentile  # noqa: E402
-from bot.model import ensure_model, train  # noqa: E402
+from bot.model_cache import ensure_model, train  # noqa: E402
 from bot.rasa_client import RasaClient  # noqa: E402
 from bot.stack import Stack  # noqa: E402
 from tests.data.heldout import load_heldout  # noqa: E402

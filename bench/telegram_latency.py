@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.nlu_eval import percentile  # noqa: E402
-from bot.model import ensure_model, rasa_env  # noqa: E402
+from bot.model_cache import ensure_model, rasa_env  # noqa: E402
 from bot.rasa_client import RasaClient  # noqa: E402
 from bot.stack import Stack  # noqa: E402
 from tests.channels.fake_telegram import FakeTelegram  # noqa: E402

@@ -26,7 +26,7 @@ from bot.channels import run_in_thread, zalo_oa
 from bot.channels.zalo_bot import ZaloBotChannel
 from bot.channels.zalo_oa import ZaloOaChannel
 from bot.scheduler import build_scheduler, reminder_job, rasa_url
-from bot.storage.db import database_url, make_engine, migrate
+from ocop.storage.db import database_url, make_engine, migrate
 
 logger = logging.getLogger("bot")
 

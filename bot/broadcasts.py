@@ -27,10 +27,10 @@ from typing import Callable, Dict, List, Optional, Text
 from sqlalchemy import and_, exists, func, or_, select
 
 from bot import channels
-from bot.delivery import RetryLater, record_outcome
-from bot.vietnam_time import local_now
-from bot.storage.db import session_scope
-from bot.storage.models import (
+from ocop.outbox import RetryLater, record_outcome
+from ocop.vietnam_time import local_now
+from ocop.storage.db import session_scope
+from ocop.storage.models import (
     Announcement,
     BroadcastDelivery,
     Certificate,
@@ -40,7 +40,7 @@ from bot.storage.models import (
     PreRegistration,
     Producer,
 )
-from nlu.text import fold
+from ocop.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def parse_message(message: Text) -> tuple:
         filters[field] = int(value.split()[0]) if field in ("stars", "expiring_days") and value[:1].isdigit() else value
         lines.pop(0)
     if "product_group" in filters:
-        from bot.choices import choices
+        from ocop.choices import choices
 
         wanted = fold(str(filters["product_group"])).lower()
         for key, choice in choices()["product_groups"].items():

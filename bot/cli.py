@@ -7,23 +7,29 @@
     ocop officers add|remove|list [--channel telegram --user-id ID --name NAME]
     ocop broadcast --text TEXT [--province P] [--ward W] [--group G] [--stars N] [--expiring-days N] [--yes]
     ocop broadcast-report ID
+    ocop db upgrade|current|history
 
 Reads the application database (``DATABASE_URL``, default SQLite under
-``var/``) and writes a file officers open in Excel: Vietnamese column headers,
-dates as dd/mm/yyyy. CSV is UTF-8 with a byte-order mark so that Excel shows
-the accents.
+``var/``) and writes files officers open in Excel (``ocop/reports.py``).
+The schema is migrated by ``make run`` and ``ocop db upgrade``, never silently.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any, Iterable, List, Optional, Sequence
+from typing import Optional, Sequence
 
-from bot.storage import registrations
+from ocop import reports
+from ocop.audiences import Audience
+from ocop.choices import find_product_group
+from ocop.settings import get_settings
+from ocop.storage import announcements, certificates
+from ocop.storage import officers as officer_list
+from ocop.storage.db import Database
+from ocop.vietnam_time import local_now
 
 
 def parse_date(text: str) -> dt.date:
@@ -36,77 +42,40 @@ def parse_date(text: str) -> dt.date:
     raise argparse.ArgumentTypeError(f"ngày không hợp lệ: {text!r} (viết dạng dd/mm/yyyy, ví dụ 01/07/2026)")
 
 
-def write_xlsx(rows: Iterable[List[Any]], path: Path) -> int:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = "Đăng ký sơ bộ"
-    count = -1
-    for count, row in enumerate(rows):
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for column in sheet.columns:
-        width = max(len(str(cell.value or "")) for cell in column)
-        sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
-    workbook.save(path)
-    return max(count, 0)
-
-
-def write_csv(rows: Iterable[List[Any]], path: Path) -> int:
-    count = -1
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        for count, row in enumerate(rows):
-            writer.writerow(row)
-    return max(count, 0)
-
-
-def export_registrations(args: argparse.Namespace) -> int:
-    output = Path(args.output or f"dang-ky-so-bo-{dt.date.today():%Y%m%d}.{args.format}")
-    rows = registrations.export_rows(since=args.since)
-    count = write_xlsx(rows, output) if args.format == "xlsx" else write_csv(rows, output)
+def export_registrations(db: Database, args: argparse.Namespace) -> int:
+    output = Path(args.output or f"dang-ky-so-bo-{local_now():%Y%m%d}.{args.format}")
+    count = reports.write(reports.registration_rows(db, since=args.since), output, "Đăng ký sơ bộ")
     print(f"Đã xuất {count} hồ sơ đăng ký sơ bộ ra {output}")
     return 0
 
 
-def export_renewals(args: argparse.Namespace) -> int:
-    from bot.storage import renewals
-
-    output = Path(args.output or f"de-nghi-gia-han-{dt.date.today():%Y%m%d}.{args.format}")
-    rows = renewals.export_rows()
-    count = write_xlsx(rows, output) if args.format == "xlsx" else write_csv(rows, output)
+def export_renewals(db: Database, args: argparse.Namespace) -> int:
+    output = Path(args.output or f"de-nghi-gia-han-{local_now():%Y%m%d}.{args.format}")
+    count = reports.write(reports.renewal_rows(db), output, "Trả lời nhắc hạn")
     print(f"Đã xuất {count} đề nghị sau nhắc hạn ra {output}")
     return 0
 
 
-def report_expiring(args: argparse.Namespace) -> int:
-    from bot.vietnam_time import local_now
-    from bot.storage import certificates
-
-    rows = list(certificates.expiring_rows(local_now().date(), args.days))
+def report_expiring(db: Database, args: argparse.Namespace) -> int:
+    rows = list(reports.expiring_rows(db, local_now().date(), args.days))
     print(f"Chứng nhận hết hạn trong {args.days} ngày tới: {len(rows) - 1}")
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
     if args.xlsx:
-        write_xlsx(rows, Path(args.xlsx))
+        reports.write_xlsx(rows, Path(args.xlsx), "Sắp hết hạn")
         print(f"Đã lưu {args.xlsx}")
     return 0
 
 
-def import_certificates(args: argparse.Namespace) -> int:
-    from bot.certificate_import import parse_file
-    from bot.storage import certificates
+def import_certificates(db: Database, args: argparse.Namespace) -> int:
+    from ocop.certificate_import import parse_file
 
     path = Path(args.file)
     if not path.exists():
         print(f"Không tìm thấy tệp {path}", file=sys.stderr)
         return 2
-    parsed = parse_file(path, progress=not args.quiet)
+    parsed = parse_file(path, today=local_now().date(), progress=not args.quiet)
     if parsed.errors:
         print(f"{len(parsed.errors)} lỗi trong {parsed.rows} dòng dữ liệu:", file=sys.stderr)
         for error in parsed.errors:
@@ -114,56 +83,56 @@ def import_certificates(args: argparse.Namespace) -> int:
         if not args.skip_invalid:
             print("Chưa nhập gì. Sửa các dòng trên, hoặc chạy lại với --skip-invalid để bỏ qua chúng.", file=sys.stderr)
             return 1
-    created, updated, unchanged = certificates.upsert(parsed.records)
+    created, updated, unchanged = certificates.upsert(db, parsed.records)
     skipped = parsed.rows - len(parsed.records)
     print(f"Đã nhập {len(parsed.records)} chứng nhận: {created} mới, {updated} cập nhật, {unchanged} không đổi"
           + (f", bỏ qua {skipped} dòng lỗi" if skipped else "") + ".")
     return 0
 
 
-def officers(args: argparse.Namespace) -> int:
-    from sqlalchemy import delete, select
-
-    from bot.storage.db import session_scope
-    from bot.storage.models import Officer
-
-    with session_scope() as session:
-        if args.action == "add":
-            if not (args.user_id and args.name):
-                print("Cần --user-id và --name", file=sys.stderr)
-                return 2
-            session.add(Officer(channel=args.channel, user_id=args.user_id, name=args.name))
-            print(f"Đã thêm cán bộ {args.name} ({args.channel}:{args.user_id})")
-        elif args.action == "remove":
-            gone = session.execute(delete(Officer).where(Officer.channel == args.channel,
-                                                         Officer.user_id == args.user_id)).rowcount
-            print("Đã xóa." if gone else "Không có cán bộ này.")
-        else:
-            for officer in session.execute(select(Officer).order_by(Officer.id)).scalars():
-                print(f"{officer.channel}:{officer.user_id}\t{officer.name}")
+def officers(db: Database, args: argparse.Namespace) -> int:
+    if args.action == "add":
+        if not (args.user_id and args.name):
+            print("Cần --user-id và --name", file=sys.stderr)
+            return 2
+        officer_list.add(db, args.channel, args.user_id, args.name)
+        print(f"Đã thêm cán bộ {args.name} ({args.channel}:{args.user_id})")
+    elif args.action == "remove":
+        print("Đã xóa." if officer_list.remove(db, args.channel, args.user_id) else "Không có cán bộ này.")
+    else:
+        for channel, user_id, name in officer_list.listing(db):
+            print(f"{channel}:{user_id}\t{name}")
     return 0
 
 
-def broadcast(args: argparse.Namespace) -> int:
-    from bot import broadcasts
-
-    audience = broadcasts.Audience(province=args.province, ward=args.ward, product_group=args.group,
-                                   stars=args.stars, expiring_days=args.expiring_days)
-    size = broadcasts.count(audience)
+def broadcast(db: Database, args: argparse.Namespace) -> int:
+    group = find_product_group(args.group) if args.group else None
+    audience = Audience(province=args.province, ward=args.ward, product_group=group,
+                        stars=args.stars, expiring_days=args.expiring_days)
+    size = announcements.count(db, audience)
     print(f"Thông báo sẽ gửi tới {size} người ({audience.describe()}).")
     if not args.yes and input("Gửi? (c/k) ").strip().lower() not in ("c", "co", "có", "y", "yes"):
         print("Đã hủy.")
         return 1
-    announcement_id, size = broadcasts.create(args.text, audience, "cli")
+    announcement_id, size = announcements.create(db, args.text, audience, "cli")
     print(f"Đã xếp hàng thông báo số {announcement_id} cho {size} người; bot process sẽ gửi dần.")
     return 0
 
 
-def broadcast_report(args: argparse.Namespace) -> int:
-    from bot import broadcasts
-
-    for status, number in sorted(broadcasts.report(args.id).items()):
+def broadcast_report(db: Database, args: argparse.Namespace) -> int:
+    for status, number in sorted(announcements.report(db, args.id).items()):
         print(f"{status}\t{number}")
+    return 0
+
+
+def database(db: Database, args: argparse.Namespace) -> int:
+    if args.action == "upgrade":
+        db.upgrade()
+        print(f"Cơ sở dữ liệu đã ở phiên bản mới nhất: {db.current()}")
+    elif args.action == "current":
+        print(db.current() or "(chưa tạo bảng nào: chạy 'ocop db upgrade')")
+    else:
+        print("\n".join(Database.history()))
     return 0
 
 
@@ -197,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--text", required=True)
     send.add_argument("--province")
     send.add_argument("--ward")
-    send.add_argument("--group", help="nhóm sản phẩm, ví dụ do_uong")
+    send.add_argument("--group", help="nhóm sản phẩm, ví dụ \"đồ uống\" hoặc do_uong")
     send.add_argument("--stars", type=int, choices=(3, 4, 5))
     send.add_argument("--expiring-days", type=int)
     send.add_argument("--yes", action="store_true", help="không hỏi xác nhận")
@@ -212,12 +181,19 @@ def build_parser() -> argparse.ArgumentParser:
     certs.add_argument("--skip-invalid", action="store_true", help="nhập các dòng hợp lệ, bỏ qua dòng lỗi")
     certs.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     certs.set_defaults(handler=import_certificates)
+    schema = commands.add_parser("db", help="phiên bản cơ sở dữ liệu (Alembic)")
+    schema.add_argument("action", choices=("upgrade", "current", "history"))
+    schema.set_defaults(handler=database)
     return parser
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    db = Database(get_settings().database_url)
+    try:
+        return args.handler(db, args)
+    finally:
+        db.dispose()
 
 
 if __name__ == "__main__":

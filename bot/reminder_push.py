@@ -14,7 +14,7 @@ from typing import Callable, Text
 import httpx
 
 from bot import channels
-from bot.conversations import conversation_id
+from ocop.conversations import conversation_id
 from bot.reminders import DueReminder
 
 

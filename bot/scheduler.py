@@ -22,7 +22,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import reminders
 from bot.reminder_push import RasaReminderPush
-from bot.storage.db import database_url
+from ocop.storage.db import database_url
 
 logger = logging.getLogger(__name__)
 

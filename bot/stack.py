@@ -1,14 +1,14 @@
 """Run the whole assistant: action server, Rasa server and the bot process.
 
 ``make run`` calls ``python -m bot.stack``. It trains the model if its inputs
-changed (``bot.model``), starts the child processes, waits until each answers,
+changed (``bot.model_cache``), starts the child processes, waits until each answers,
 and stays in the foreground until Ctrl-C (SIGINT) or SIGTERM, then stops every
 child. The tests use the same ``Stack`` class to talk to the real assistant.
 
-Environment:
-    RASA_PORT (5005), ACTION_PORT (5055), RASA_HOST (127.0.0.1)
-    DATABASE_URL: a PostgreSQL URL moves Rasa's tracker store there; the
-        default keeps conversations in var/tracker.db (SQLite).
+Settings (``ocop/settings.py``): ``RASA_URL`` (where Rasa listens,
+http://127.0.0.1:5005), ``ACTION_PORT`` (5055), ``DATABASE_URL`` (a PostgreSQL
+URL moves Rasa's tracker store there too; the default keeps conversations in
+``var/tracker.db``). The schema is migrated here, before any child starts.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional
+from urllib.parse import urlsplit
 
 import yaml
 
-from bot.model import ROOT, ensure_model, rasa_env
-from bot.storage.db import make_engine, migrate
+from bot.model_cache import ROOT, ensure_model, rasa_env
+from ocop.settings import get_settings
+from ocop.storage.db import Database
 
 logger = logging.getLogger(__name__)
-
-VAR_DIR = ROOT / "var"
 
 
 def free_port() -> int:
@@ -87,7 +87,7 @@ class Stack:
     rasa_port: int = 5005
     action_port: int = 5055
     host: str = "127.0.0.1"
-    var_dir: Path = VAR_DIR
+    var_dir: Path = ROOT / "var"
     database_url: Optional[str] = None
     model: Optional[Path] = None
     log_dir: Optional[Path] = None
@@ -117,13 +117,17 @@ class Stack:
         """Start both servers and wait until they answer."""
         model = self.model or ensure_model()
         self.var_dir.mkdir(parents=True, exist_ok=True)
-        migrate(make_engine(self.database_url))  # the schema is current before anyone uses it
+        database_url = self.database_url or f"sqlite:///{self.var_dir / 'ocop.db'}"
+        db = Database(database_url)
+        db.upgrade()  # the schema is current before anyone uses it
+        db.dispose()
         endpoints = write_endpoints(self.action_port, self.var_dir, self.database_url)
         env = rasa_env()
+        env["DATABASE_URL"] = database_url
+        env["RASA_URL"] = self.rasa_url
         if self.database_url:
             from sqlalchemy.engine import make_url
 
-            env["DATABASE_URL"] = self.database_url
             password = make_url(self.database_url).password
             if password:
                 env["OCOP_TRACKER_PASSWORD"] = password
@@ -149,7 +153,7 @@ class Stack:
         self._wait_ready(f"http://127.0.0.1:{self.action_port}/health", "actions", timeout)
         self._wait_ready(f"{self.rasa_url}/status", "rasa", timeout)
         if self.with_bot:
-            self._spawn("bot", [python, "-m", "bot"], {**env, "OCOP_RASA_URL": self.rasa_url})
+            self._spawn("bot", [python, "-m", "bot"], env)
         return self
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:
@@ -217,11 +221,14 @@ def _signal_group(process: subprocess.Popen, sig: int) -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    settings = get_settings()
+    rasa = urlsplit(settings.rasa_url)
     stack = Stack(
-        rasa_port=int(os.environ.get("RASA_PORT", "5005")),
-        action_port=int(os.environ.get("ACTION_PORT", "5055")),
-        host=os.environ.get("RASA_HOST", "127.0.0.1"),
-        database_url=os.environ.get("DATABASE_URL"),
+        rasa_port=rasa.port or 5005,
+        action_port=settings.action_port,
+        host=rasa.hostname or "127.0.0.1",
+        var_dir=settings.var_dir,
+        database_url=settings.database_url,
     )
 
     def _stop(signum: int, frame: object) -> None:

@@ -39,7 +39,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.text import FoldedText, fold, has_diacritics, normalize_text
+from ocop.admin_units import admin_units
+from ocop.text import FoldedText, fold, has_diacritics, normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -79,14 +80,9 @@ class Candidate:
 @functools.lru_cache(maxsize=1)
 def _ward_names() -> Tuple[Text, ...]:
     """Folded names of current and former commune-level units."""
-    try:
-        from underthesea.address import converter
-    except ImportError:  # pragma: no cover - underthesea is a hard dependency
-        return ()
-    converter._load_data()
     names = set()
-    for record in converter._mapping_data["ward_mapping"]:
-        for full in (record["new_ward"], record["old_ward"]):
+    for record in admin_units().wards:
+        for full in (record.new_ward, record.old_ward):
             parts = full.split(" ", 1)
             if len(parts) == 2 and fold(parts[0]).lower() in ("phuong", "xa", "thi"):
                 name = parts[1]

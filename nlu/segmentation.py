@@ -5,7 +5,7 @@ The path for one message:
 1. split the raw text into pieces: e-mail addresses, numbers with separators
    (``0987.654.321``, ``12/05/2025``), codes (``125/GCN-UBND``), words and
    punctuation, each with its offsets in the raw text;
-2. normalise each piece (``nlu.text.normalize_word``) and expand abbreviations
+2. normalise each piece (``ocop.text.normalize_word``) and expand abbreviations
    and teencode from ``abbreviations.yml`` ("dk" -> "đăng ký");
 3. run ``underthesea.word_tokenize`` over the normalised sentence and join
    syllables into words ("đăng ký", "hợp tác xã") without ever splitting a
@@ -26,7 +26,7 @@ import regex
 import yaml
 from underthesea import word_tokenize
 
-from nlu.text import fold, normalize_word
+from ocop.text import fold, normalize_word
 
 ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.yml")
 

@@ -38,7 +38,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.segmentation import ABBREVIATIONS_FILE, load_abbreviations, segment
-from nlu.text import fold
+from ocop.text import fold
 
 
 @DefaultV1Recipe.register(

@@ -15,10 +15,10 @@ from typing import Iterator, List
 import pytest
 from sqlalchemy import MetaData, text
 
-from bot.model import ensure_model
+from bot.model_cache import ensure_model
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
-from bot.storage.db import make_engine
+from ocop.storage.db import make_engine
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES: List[str] = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])

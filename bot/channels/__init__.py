@@ -3,7 +3,7 @@
 A channel registers a ``deliver(user_id, messages)`` function under its name
 ("telegram", "zalo"); ``deliver`` raises ``ChannelUnavailable`` for a channel
 that is not configured here (the REST channel cannot be pushed to) and
-``bot.delivery.BlockedByUser`` when the user blocked the bot.
+``ocop.outbox.BlockedByUser`` when the user blocked the bot.
 """
 
 from __future__ import annotations

@@ -45,9 +45,9 @@ from telegram.ext import (
 
 from bot import broadcasts, channels
 from bot.channels import Messages
-from bot.delivery import BlockedByUser, DeliveryUnknown, RetryLater
+from ocop.outbox import BlockedByUser, DeliveryUnknown, RetryLater
 from bot.rasa_client import AsyncRasaClient
-from bot.storage import audit, chat_users
+from ocop.storage import audit, chat_users
 
 logger = logging.getLogger(__name__)
 

@@ -31,10 +31,10 @@ import httpx
 from aiohttp import web
 
 from bot import channels
-from bot.delivery import BlockedByUser, DeliveryUnknown, RetryLater
+from ocop.outbox import BlockedByUser, DeliveryUnknown, RetryLater
 from bot.channels import Messages
 from bot.rasa_client import AsyncRasaClient
-from bot.storage import chat_users
+from ocop.storage import chat_users
 
 logger = logging.getLogger(__name__)
 

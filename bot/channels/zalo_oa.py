@@ -36,9 +36,9 @@ from sqlalchemy import select, update
 
 from bot.channels import Messages, NeedsTemplate
 from bot.rasa_client import AsyncRasaClient
-from bot.storage.db import session_scope
-from bot.storage.models import ChatUser, OaToken
-from bot.storage.chat_users import get_or_create_chat_user
+from ocop.storage.db import session_scope
+from ocop.storage.models import ChatUser, OaToken
+from ocop.storage.chat_users import get_or_create_chat_user
 
 logger = logging.getLogger(__name__)
 

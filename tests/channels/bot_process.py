@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from bot.model import ROOT, rasa_env
+from bot.model_cache import ROOT, rasa_env
 from bot.stack import Stack
 
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.stack import Stack
-from bot.storage.db import session_scope
-from bot.storage.models import Announcement, AuditLog, ChatUser, Officer, PreRegistration, Producer
+from ocop.storage.db import session_scope
+from ocop.storage.models import Announcement, AuditLog, ChatUser, Officer, PreRegistration, Producer
 from tests.channels.bot_process import bot_process
 from tests.channels.fake_telegram import FakeTelegram
 from tests.factories import new_tax_code

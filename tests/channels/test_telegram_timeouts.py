@@ -7,7 +7,7 @@ import asyncio
 from telegram.ext import ApplicationBuilder
 
 from bot.channels.telegram import TelegramChannel
-from bot.delivery import DeliveryUnknown
+from ocop.outbox import DeliveryUnknown
 from tests.channels.fake_telegram import FakeTelegram
 
 

@@ -15,8 +15,8 @@ from bot import broadcasts
 from bot.channels import NeedsTemplate
 from bot.channels.zalo_oa import ZaloOaChannel, signature
 from bot.stack import Stack, free_port
-from bot.storage.db import session_scope
-from bot.storage.models import ChatUser, OaToken
+from ocop.storage.db import session_scope
+from ocop.storage.models import ChatUser, OaToken
 from tests.channels.local_server import wait_until_listening
 from tests.channels.bot_process import bot_process
 from tests.channels.fake_zalo_oa import FakeZaloOa

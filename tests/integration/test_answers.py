@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from actions import knowledge
-from bot.storage.db import session_scope
-from bot.storage.models import HandoffRequest
-from nlu.text import has_diacritics
+from ocop.storage.db import session_scope
+from ocop.storage.models import HandoffRequest
+from ocop.text import has_diacritics
 
 # One question per knowledge entry, written for this test.
 QUESTIONS = {

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
-from bot.storage import certificates
-from bot.storage.db import session_scope
-from bot.storage.models import CertificateSubscription
+from ocop.storage import certificates
+from ocop.storage.db import session_scope
+from ocop.storage.models import CertificateSubscription
 from tests.factories import new_tax_code
 
 
@@ -36,7 +36,7 @@ def say(client: RasaClient, sender: str, text: str) -> str:
 
 
 def subscriptions(stack: Stack, sender: str) -> int:
-    from bot.storage.models import ChatUser
+    from ocop.storage.models import ChatUser
 
     with session_scope(stack.database_url) as session:
         return session.execute(

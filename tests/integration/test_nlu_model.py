@@ -2,7 +2,7 @@
 
 import pytest
 
-from nlu.text import fold
+from ocop.text import fold
 
 # Sample utterances written for this test (not in data/nlu.yml or the held-out set).
 SAMPLES = [

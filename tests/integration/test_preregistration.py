@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
-from bot.storage.db import session_scope
-from bot.storage.models import ChatUser, PreRegistration, Producer
-from nlu.text import has_diacritics
+from ocop.storage.db import session_scope
+from ocop.storage.models import ChatUser, PreRegistration, Producer
+from ocop.text import has_diacritics
 from tests.factories import new_tax_code
 
 CODE = re.compile(r"OCOP-\d{4}-\d{6}")

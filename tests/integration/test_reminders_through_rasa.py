@@ -11,10 +11,10 @@ from bot import cli, reminders
 from bot.rasa_client import RasaClient
 from bot.reminder_push import RasaReminderPush
 from bot.stack import Stack
-from bot.storage import certificates
-from bot.storage.db import session_scope
-from bot.storage.models import ReminderDelivery, RenewalRequest
-from bot.vietnam_time import VIETNAM, local_now
+from ocop.storage import certificates
+from ocop.storage.db import session_scope
+from ocop.storage.models import ReminderDelivery, RenewalRequest
+from ocop.vietnam_time import VIETNAM, local_now
 
 
 def test_reminder_content_buttons_and_the_answer(db_stack: Stack, tmp_path, monkeypatch) -> None:

@@ -8,7 +8,7 @@ import time
 import httpx
 import psutil
 
-from bot.model import ROOT, rasa_env
+from bot.model_cache import ROOT, rasa_env
 from bot.stack import free_port
 
 

@@ -6,8 +6,8 @@ import sys
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.model import ROOT, rasa_env, training_files
-from nlu.text import fold, normalize_text
+from bot.model_cache import ROOT, rasa_env, training_files
+from ocop.text import fold, normalize_text
 from tests.data.heldout import load_heldout
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import select
 
 from bot import broadcasts
-from bot.delivery import BlockedByUser, DeliveryUnknown
-from bot.storage.db import session_scope
-from bot.storage.models import ChatUser, Producer
+from ocop.outbox import BlockedByUser, DeliveryUnknown
+from ocop.storage.db import session_scope
+from ocop.storage.models import ChatUser, Producer
 
 
 def subscribers(url: str) -> None:

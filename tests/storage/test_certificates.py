@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot import cli
-from bot.certificate_import import parse_file
-from bot.storage import certificates
-from bot.storage.db import session_scope
-from bot.storage.models import Certificate
+from ocop.certificate_import import parse_file
+from ocop.storage import certificates
+from ocop.storage.db import session_scope
+from ocop.storage.models import Certificate
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 HEADER = ["so gcn", "ten san pham", "chu the", "ma so thue", "hang sao", "co quan cap", "ngay cap"]

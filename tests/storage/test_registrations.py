@@ -11,9 +11,9 @@ import openpyxl
 from sqlalchemy import func, select
 
 from bot import cli
-from bot.storage import registrations
-from bot.storage.db import session_scope
-from bot.storage.models import AuditLog, ChatUser, PreRegistration, Producer
+from ocop.storage import registrations
+from ocop.storage.db import session_scope
+from ocop.storage.models import AuditLog, ChatUser, PreRegistration, Producer
 from tests.factories import tax_code
 
 

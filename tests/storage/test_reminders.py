@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from bot import reminders
-from bot.vietnam_time import VIETNAM
-from bot.delivery import BlockedByUser
-from bot.storage import certificates
-from bot.storage.db import session_scope
-from bot.storage.models import Certificate, ChatUser, ReminderDelivery
+from ocop.vietnam_time import VIETNAM
+from ocop.outbox import BlockedByUser
+from ocop.storage import certificates
+from ocop.storage.db import session_scope
+from ocop.storage.models import Certificate, ChatUser, ReminderDelivery
 
 ROOT = Path(__file__).resolve().parents[2]
 TAX = "0100109106"

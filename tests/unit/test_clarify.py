@@ -3,7 +3,7 @@
 from rasa_sdk import Tracker
 
 from actions.clarify import consecutive_fallbacks, likely_topics
-from bot.privacy import mask
+from ocop.privacy import mask
 
 
 def tracker(ranking, events=()):

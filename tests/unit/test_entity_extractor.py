@@ -8,7 +8,7 @@ from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.model import nlu_files
+from bot.model_cache import nlu_files
 from nlu.entity_extractor import VietnameseEntityExtractor
 
 

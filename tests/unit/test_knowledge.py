@@ -3,8 +3,9 @@
 import yaml
 
 from actions import knowledge
+from ocop.settings import PROJECT_ROOT
 
-DOMAIN_INTENTS = yaml.safe_load(open(knowledge.KNOWLEDGE_DIR.parent.parent / "domain.yml", encoding="utf-8"))["intents"]
+DOMAIN_INTENTS = yaml.safe_load(open(PROJECT_ROOT / "domain.yml", encoding="utf-8"))["intents"]
 FAQ_INTENTS = [i for i in DOMAIN_INTENTS if i.startswith("faq_")]
 
 

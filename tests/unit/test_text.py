@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from nlu.text import FoldedText, fold, has_diacritics, normalize_text, normalize_word
+from ocop.text import FoldedText, fold, has_diacritics, normalize_text, normalize_word
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from actions import validators as v
-from nlu.text import has_diacritics
+from ocop.text import has_diacritics
 
 VALIDATORS = [
     v.check_subject_type, v.check_subject_name, v.check_representative, v.check_phone, v.check_email,

@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Pattern, Text, Tuple
 
-from nlu.text import fold, has_diacritics
+from ocop.admin_units import admin_units
+from ocop.text import fold, has_diacritics
 
 _UNIT_PREFIXES = {
     "p": "phường", "q": "quận", "h": "huyện", "x": "xã",
@@ -46,27 +47,22 @@ class Address:
 @functools.lru_cache(maxsize=1)
 def _tables() -> Tuple[Dict[Text, Text], Dict[Text, Text], Dict[Tuple[Text, Text], Text]]:
     """Folded names → accented names: provinces (old and new), all units, current wards."""
-    from underthesea.address import converter
-
-    converter._load_data()
-    data = converter._mapping_data
+    tables = admin_units()
     provinces: Dict[Text, Text] = {}
-    for table in (data["old_province_names"], data["province_names"]):
-        for info in table.values():
-            provinces[fold(info["name"]).lower()] = info["name"]
-            provinces.setdefault(fold(info["short"]).lower(), info["name"])
+    for province in tables.provinces:
+        provinces[fold(province.name).lower()] = province.name
+        provinces.setdefault(fold(province.short).lower(), province.name)
     hcmc = provinces["thanh pho ho chi minh"]
     for alias in _HCMC_ALIASES:
         provinces[alias] = hcmc
     units: Dict[Text, Text] = {}
     current: Dict[Tuple[Text, Text], Text] = {}
-    for record in data["ward_mapping"]:
-        for key in ("old_ward", "old_district", "new_ward"):
-            name = record.get(key) or ""
+    for record in tables.wards:
+        for name in (record.old_ward, record.old_district, record.new_ward):
             if name:
                 units.setdefault(fold(name).lower(), name)
-        if record.get("new_ward") and record.get("new_province"):
-            current[(fold(record["new_province"]).lower(), fold(record["new_ward"]).lower())] = record["new_ward"]
+        if record.new_ward and record.new_province:
+            current[(fold(record.new_province).lower(), fold(record.new_ward).lower())] = record.new_ward
     units.update(provinces)
     return provinces, units, current
 

@@ -2,7 +2,7 @@
 
 The action server calls ``submit`` when a producer confirms the form and
 ``for_chat_user`` for "hồ sơ của tôi"; the ``ocop export registrations`` command
-calls ``export_rows``. A producer is keyed on its tax code, a pre-registration
+reads ``all_since`` (``ocop.reports`` turns the rows into labels and columns). A producer is keyed on its tax code, a pre-registration
 on (producer, product name folded): the same product sent twice gives back the
 first reference code instead of a second row, even when both arrive at once.
 """
@@ -10,31 +10,18 @@ first reference code instead of a second row, even when both arrive at once.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional, Text
+from typing import Iterator, List, Optional, Text, Tuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.choices import label
-from bot.privacy import mask
-from bot.storage.chat_users import get_or_create_chat_user
-from bot.storage.db import session_scope
-from bot.vietnam_time import local_time
-from bot.storage.models import AuditLog, ChatUser, PreRegistration, Producer
-from nlu.text import fold, normalize_text
-
-STATUS_LABELS = {
-    "submitted": "Đã tiếp nhận, chờ UBND xã/phường xem xét",
-    "reviewing": "Đang xem xét",
-    "accepted": "Đã được đưa vào chu trình đánh giá",
-    "rejected": "Chưa đủ điều kiện",
-}
-
-
-PERSONAL = ("tax_code", "phone", "email")
+from ocop.storage import audit, chat_users
+from ocop.storage.db import Database
+from ocop.storage.models import ChatUser, PreRegistration, Producer
+from ocop.text import fold, normalize_text, place_key
+from ocop.vietnam_time import VIETNAM, local_time
 
 
 @dataclass(frozen=True)
@@ -87,21 +74,17 @@ def _producer(session: Session, data: Submission) -> Producer:
     producer.address = data.address
     producer.ward = data.ward
     producer.province = data.province
+    producer.ward_key = place_key(data.ward)
+    producer.province_key = place_key(data.province)
     session.flush()
     return producer
 
 
-def _audit(session: Session, actor: Text, action: Text, entity: Text, entity_id: Optional[int], details: Dict[Text, Any]) -> None:
-    masked = {key: mask(str(value)) if key in PERSONAL else value for key, value in details.items()}
-    text = json.dumps(masked, ensure_ascii=False, sort_keys=True)
-    session.add(AuditLog(actor=mask(actor), action=action, entity=entity, entity_id=entity_id, details=text))
-
-
-def _submit_once(data: Submission, url: Optional[Text]) -> Outcome:
+def _submit_once(db: Database, data: Submission) -> Outcome:
     key = product_key(data.product_name)
     actor = f"{data.channel}:{data.user_id}"
-    with session_scope(url) as session:
-        user = get_or_create_chat_user(session, data.channel, data.user_id)
+    with db.session() as session:
+        user = chat_users.get_or_create(session, data.channel, data.user_id)
         producer = _producer(session, data)
         user.producer_id = producer.id
         existing = session.execute(
@@ -110,7 +93,7 @@ def _submit_once(data: Submission, url: Optional[Text]) -> Outcome:
             )
         ).scalar_one_or_none()
         if existing is not None:
-            _audit(session, actor, "resubmitted", "pre_registration", existing.id, {"code": existing.reference_code})
+            audit.record(session, actor, "resubmitted", "pre_registration", existing.id, {"code": existing.reference_code})
             return Outcome(existing.reference_code, created=False)
         registration = PreRegistration(
             producer_id=producer.id,
@@ -126,70 +109,50 @@ def _submit_once(data: Submission, url: Optional[Text]) -> Outcome:
         session.add(registration)
         session.flush()
         registration.reference_code = reference_code(registration)
-        _audit(
+        audit.record(
             session, actor, "submitted", "pre_registration", registration.id,
             {"code": registration.reference_code, "product": data.product_name, "tax_code": data.tax_code},
         )
         return Outcome(registration.reference_code, created=True)
 
 
-def submit(data: Submission, url: Optional[Text] = None) -> Outcome:
+def submit(db: Database, data: Submission) -> Outcome:
     """Store the pre-registration in one transaction; a concurrent twin gives back its code."""
     try:
-        return _submit_once(data, url)
+        return _submit_once(db, data)
     except IntegrityError:
         # Another request created the same producer, chat user or product at the
         # same moment: its transaction won, so ours now finds its rows.
-        return _submit_once(data, url)
+        return _submit_once(db, data)
 
 
-def for_chat_user(channel: Text, user_id: Text, url: Optional[Text] = None) -> List[Dict[Text, Any]]:
+@dataclass(frozen=True)
+class RegistrationView:
+    """One pre-registration as its producer sees it."""
+
+    code: Text
+    product: Text
+    status: Text  # submitted, reviewing, accepted, rejected (labels in ocop.reports)
+    created_at: dt.datetime  # Vietnamese time
+
+
+def for_chat_user(db: Database, channel: Text, user_id: Text) -> List[RegistrationView]:
     """The pre-registrations made from this chat account, newest first."""
-    with session_scope(url) as session:
+    with db.session() as session:
         rows = session.execute(
             select(PreRegistration)
             .join(ChatUser, PreRegistration.chat_user_id == ChatUser.id)
             .where(ChatUser.channel == channel, ChatUser.user_id == user_id)
             .order_by(PreRegistration.created_at.desc(), PreRegistration.id.desc())
         ).scalars()
-        return [
-            {
-                "code": r.reference_code,
-                "product": r.product_name,
-                "status": STATUS_LABELS.get(r.status, r.status),
-                "created_at": local_time(r.created_at),
-            }
-            for r in rows
-        ]
+        return [RegistrationView(r.reference_code, r.product_name, r.status, local_time(r.created_at)) for r in rows]
 
 
-EXPORT_COLUMNS = (
-    ("Mã hồ sơ", lambda r, p: r.reference_code),
-    ("Ngày đăng ký", lambda r, p: local_time(r.created_at).strftime("%d/%m/%Y %H:%M")),
-    ("Trạng thái", lambda r, p: STATUS_LABELS.get(r.status, r.status)),
-    ("Tên sản phẩm", lambda r, p: r.product_name),
-    ("Nhóm sản phẩm", lambda r, p: label("product_groups", r.product_group)),
-    ("Mô tả", lambda r, p: r.description),
-    ("Có hồ sơ chất lượng/tiêu chuẩn", lambda r, p: "Có" if r.has_quality_documents else "Chưa có"),
-    ("Loại chủ thể", lambda r, p: label("subject_types", p.subject_type)),
-    ("Tên chủ thể", lambda r, p: p.name),
-    ("Mã số thuế/ĐKKD", lambda r, p: p.tax_code),
-    ("Người đại diện", lambda r, p: p.representative),
-    ("Điện thoại", lambda r, p: p.phone),
-    ("Email", lambda r, p: p.email or ""),
-    ("Địa chỉ", lambda r, p: p.address),
-    ("Xã/phường", lambda r, p: p.ward or ""),
-    ("Tỉnh/thành phố", lambda r, p: p.province or ""),
-)
-
-
-def export_rows(since: Optional[dt.date] = None, url: Optional[Text] = None) -> Iterator[List[Any]]:
-    """Header row, then one row per pre-registration (oldest first), for officers."""
-    yield [title for title, _ in EXPORT_COLUMNS]
-    with session_scope(url) as session:
+def all_since(db: Database, since: Optional[dt.date] = None) -> Iterator[Tuple[PreRegistration, Producer]]:
+    """Every pre-registration (from ``since``, a date in Vietnam) with its producer, oldest first."""
+    with db.session() as session:
         query = select(PreRegistration, Producer).join(Producer, PreRegistration.producer_id == Producer.id)
         if since is not None:
-            start = dt.datetime.combine(since, dt.time.min, tzinfo=dt.timezone.utc)
-            query = query.where(PreRegistration.created_at >= start)
+            query = query.where(PreRegistration.created_at >= dt.datetime.combine(since, dt.time.min, tzinfo=VIETNAM))
         for registration, producer in session.execute(query.order_by(PreRegistration.id)):
-            yield [column(registration, producer) for _, column in EXPORT_COLUMNS]
+            yield registration, producer

@@ -20,7 +20,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Text, Tuple
 from dateutil.relativedelta import relativedelta
 from stdnum.vn import mst
 
-from nlu.text import fold
+from ocop.text import fold
 
 VALIDITY_MONTHS = 36
 

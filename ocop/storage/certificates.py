@@ -7,26 +7,18 @@ holder's tax code match (no one reads another producer's data).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.privacy import mask
-from bot.storage.db import session_scope
-from bot.storage.models import AuditLog, Certificate, CertificateSubscription, ChatUser, Producer
-from bot.storage.chat_users import get_or_create_chat_user
-from nlu.text import fold
+from ocop.storage import audit, chat_users
+from ocop.storage.db import Database
+from ocop.storage.models import Certificate, CertificateSubscription, ChatUser, Producer
+from ocop.text import fold
 
-STATUS_LABELS = {
-    "valid": "còn hiệu lực",
-    "expiring": "sắp hết hạn",
-    "expired": "đã hết hạn",
-    "renewed": "đã được công nhận lại",
-    "withdrawn": "đã bị thu hồi",
-}
+INACTIVE = ("withdrawn", "renewed")  # statuses that end reminders
 
 
 def number_key(number: Text) -> Text:
@@ -34,10 +26,10 @@ def number_key(number: Text) -> Text:
     return "".join(fold(number).lower().split())
 
 
-def upsert(records: Iterable[Dict[str, Any]], url: Optional[Text] = None, actor: Text = "cli") -> Tuple[int, int, int]:
+def upsert(db: Database, records: Iterable[Dict[str, Any]], actor: Text = "cli") -> Tuple[int, int, int]:
     """Insert or update every record (keyed on the number) in one transaction: (created, updated, unchanged)."""
     created = updated = unchanged = 0
-    with session_scope(url) as session:
+    with db.session() as session:
         producers = dict(session.execute(select(Producer.tax_code, Producer.id)).all())
         existing = {number_key(c.number): c for c in session.execute(select(Certificate)).scalars()}
         for record in records:
@@ -55,8 +47,8 @@ def upsert(records: Iterable[Dict[str, Any]], url: Optional[Text] = None, actor:
                     updated += 1
                 else:
                     unchanged += 1
-        session.add(AuditLog(actor=actor, action="imported", entity="certificate", entity_id=None,
-                             details=json.dumps({"created": created, "updated": updated, "unchanged": unchanged})))
+        audit.record(session, actor, "imported", "certificate",
+                     details={"created": created, "updated": updated, "unchanged": unchanged})
     return created, updated, unchanged
 
 
@@ -83,15 +75,15 @@ def find(session: Session, number: Text) -> Optional[Certificate]:
     ).scalar_one_or_none()
 
 
-def link(channel: Text, user_id: Text, number: Text, tax_code: Text, url: Optional[Text] = None) -> Optional[CertificateView]:
-    """Subscribe the chat user when number and tax code match; None otherwise (and nothing is written)."""
-    with session_scope(url) as session:
+def link(db: Database, channel: Text, user_id: Text, number: Text, tax_code: Text) -> Optional[CertificateView]:
+    """Subscribe the chat user when number and tax code match; None otherwise (only the refusal is audited)."""
+    actor = f"{channel}:{user_id}"
+    with db.session() as session:
         certificate = find(session, number)
         if certificate is None or certificate.holder_tax_code != tax_code:
-            session.add(AuditLog(actor=mask(f"{channel}:{user_id}"), action="link_refused", entity="certificate",
-                                 entity_id=certificate.id if certificate else None, details=None))
+            audit.record(session, actor, "link_refused", "certificate", certificate.id if certificate else None)
             return None
-        user = get_or_create_chat_user(session, channel, user_id)
+        user = chat_users.get_or_create(session, channel, user_id)
         subscription = session.execute(
             select(CertificateSubscription).where(
                 CertificateSubscription.certificate_id == certificate.id,
@@ -102,14 +94,13 @@ def link(channel: Text, user_id: Text, number: Text, tax_code: Text, url: Option
             session.add(CertificateSubscription(certificate_id=certificate.id, chat_user_id=user.id, active=True))
         else:
             subscription.active = True
-        session.add(AuditLog(actor=mask(f"{channel}:{user_id}"), action="linked", entity="certificate",
-                             entity_id=certificate.id, details=None))
+        audit.record(session, actor, "linked", "certificate", certificate.id)
         return CertificateView.of(certificate)
 
 
-def unlink_all(channel: Text, user_id: Text, url: Optional[Text] = None) -> int:
+def unlink_all(db: Database, channel: Text, user_id: Text) -> int:
     """Stop every reminder of this chat user; the number of certificates concerned."""
-    with session_scope(url) as session:
+    with db.session() as session:
         rows = session.execute(
             select(CertificateSubscription)
             .join(ChatUser, CertificateSubscription.chat_user_id == ChatUser.id)
@@ -120,9 +111,9 @@ def unlink_all(channel: Text, user_id: Text, url: Optional[Text] = None) -> int:
         return len(rows)
 
 
-def linked(channel: Text, user_id: Text, url: Optional[Text] = None) -> List[CertificateView]:
+def linked(db: Database, channel: Text, user_id: Text) -> List[CertificateView]:
     """The certificates this chat user is subscribed to."""
-    with session_scope(url) as session:
+    with db.session() as session:
         return [
             CertificateView.of(c)
             for c in session.execute(
@@ -135,25 +126,30 @@ def linked(channel: Text, user_id: Text, url: Optional[Text] = None) -> List[Cer
         ]
 
 
-def expiring_rows(today: dt.date, days: int, url: Optional[Text] = None) -> Iterable[List[Any]]:
-    """Header, then certificates expiring within ``days`` (or expired, not renewed), with reachability in chat."""
-    yield ["Số chứng nhận", "Tên sản phẩm", "Chủ thể", "Hạng sao", "Ngày hết hạn", "Còn (ngày)", "Liên lạc qua chat"]
-    with session_scope(url) as session:
-        reachable = {
-            certificate_id: channel
-            for certificate_id, channel in session.execute(
-                select(CertificateSubscription.certificate_id, ChatUser.channel)
-                .join(ChatUser, CertificateSubscription.chat_user_id == ChatUser.id)
-                .where(CertificateSubscription.active.is_(True), ChatUser.blocked_at.is_(None))
-            )
-        }
-        for certificate in session.execute(
-            select(Certificate)
-            .where(Certificate.expiry_date <= today + dt.timedelta(days=days),
-                   Certificate.status.not_in(("renewed", "withdrawn")))
-            .order_by(Certificate.expiry_date)
-        ).scalars():
-            channel = reachable.get(certificate.id)
-            yield [certificate.number, certificate.product_name, certificate.holder_name, certificate.star_rating,
-                   certificate.expiry_date.strftime("%d/%m/%Y"), (certificate.expiry_date - today).days,
-                   f"Có ({channel})" if channel else "Không"]
+@dataclass(frozen=True)
+class ExpiringCertificate:
+    number: Text
+    product_name: Text
+    holder_name: Text
+    star_rating: int
+    expiry_date: dt.date
+    reachable_on: Optional[Text]  # the channel of a linked, reachable chat user
+
+
+def expiring(db: Database, today: dt.date, days: int) -> List[ExpiringCertificate]:
+    """Certificates expiring within ``days`` (or expired, not renewed), with reachability in chat."""
+    with db.session() as session:
+        reachable = dict(session.execute(
+            select(CertificateSubscription.certificate_id, ChatUser.channel)
+            .join(ChatUser, CertificateSubscription.chat_user_id == ChatUser.id)
+            .where(CertificateSubscription.active.is_(True), ChatUser.blocked_at.is_(None))
+        ).all())
+        return [
+            ExpiringCertificate(c.number, c.product_name, c.holder_name, c.star_rating, c.expiry_date,
+                                reachable.get(c.id))
+            for c in session.execute(
+                select(Certificate)
+                .where(Certificate.expiry_date <= today + dt.timedelta(days=days), Certificate.status.not_in(INACTIVE))
+                .order_by(Certificate.expiry_date)
+            ).scalars()
+        ]

@@ -42,6 +42,8 @@ class Producer(Base):
     address = Column(Text, nullable=False)  # after conversion to the current units
     ward = Column(String(128), nullable=True)
     province = Column(String(128), nullable=True)
+    ward_key = Column(String(128), nullable=True)  # ocop.text.place_key(ward): audiences match in SQL
+    province_key = Column(String(128), nullable=True, index=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -145,7 +147,7 @@ class CertificateSubscription(Base):
 
 
 class DeliveryState:
-    """Columns every delivery row has (see ``bot/delivery.py``)."""
+    """Columns every delivery row has (see ``ocop/outbox.py``; statuses are ``DeliveryStatus``)."""
 
     status = Column(String(16), nullable=False, default="pending", index=True)
     attempts = Column(Integer, nullable=False, default=0)
@@ -243,3 +245,27 @@ class OaToken(Base):
     refresh_token = Column(Text, nullable=False)
     expires_at = Column(DateTime(timezone=True), nullable=True)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class BroadcastDraft(Base):
+    """An announcement an officer has written but not yet confirmed."""
+
+    __tablename__ = "broadcast_drafts"
+
+    id = Column(Integer, primary_key=True)
+    created_by = Column(String(160), nullable=False)  # "telegram:<user id>"
+    audience = Column(Text, nullable=False)  # JSON of the filters
+    text = Column(Text, nullable=False)
+    recipients = Column(Integer, nullable=False)  # the count the officer was shown
+    announcement_id = Column(Integer, ForeignKey("announcements.id"), nullable=True)  # set once confirmed
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ButtonPayload(Base):
+    """A button payload too long for the platform's callback data, keyed by its hash."""
+
+    __tablename__ = "button_payloads"
+
+    key = Column(String(40), primary_key=True)
+    payload = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 from dataclasses import dataclass
-from typing import List, Text
+from typing import List, Optional, Text
 
 from underthesea import text_normalize
 
@@ -87,3 +87,8 @@ class FoldedText:
         while original_end > original_start and self.original[original_end - 1].isspace():
             original_end -= 1
         return original_start, original_end
+
+
+def place_key(name: Optional[Text]) -> Text:
+    """A place name compared without case, accents or extra spaces: "Xã Củ Chi" → "xa cu chi"."""
+    return " ".join(fold(normalize_text(name or "")).split())

@@ -2,9 +2,10 @@
 
 The hash covers ``config.yml``, ``domain.yml``, the training files ``data/*.yml``
 (not ``data/knowledge/``: answers change without retraining), the Vietnamese NLU
-components and their data files in ``nlu/``, and the Rasa version. A model whose
+components and their data files in ``nlu/`` with the ``ocop`` text helpers they
+import, and the Rasa version. A model whose
 file name carries the current hash is up to date; otherwise ``ensure_model``
-trains one. Run ``python -m bot.model`` to print the path, training if needed.
+trains one. Run ``python -m bot.model_cache`` (``make model``) to print the path, training if needed.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-ROOT = Path(__file__).resolve().parent.parent
-MODELS_DIR = ROOT / "models"
+from ocop.settings import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT
 MODEL_PREFIX = "ocop-"
 
 logger = logging.getLogger(__name__)
@@ -35,8 +37,9 @@ def nlu_files(root: Path = ROOT) -> List[Path]:
 
 
 def component_files(root: Path = ROOT) -> List[Path]:
-    """The Vietnamese NLU components and their data files."""
-    return sorted((root / "nlu").glob("*.py")) + sorted((root / "nlu").glob("*.yml"))
+    """The Vietnamese NLU components, their data files and the core helpers they import."""
+    return (sorted((root / "nlu").glob("*.py")) + sorted((root / "nlu").glob("*.yml"))
+            + [root / "ocop" / "text.py", root / "ocop" / "admin_units.py"])
 
 
 def model_inputs(root: Path = ROOT) -> List[Path]:

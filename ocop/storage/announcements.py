@@ -1,0 +1,110 @@
+"""Officers' announcements: drafts, the announcement with one delivery row per recipient, the report.
+
+``create`` stores the announcement and one ``broadcast_deliveries`` row per
+recipient in one transaction; the bot process's sender then works through
+them as an outbox (``ocop/outbox.py``). A draft is what an officer wrote on a
+chat channel before confirming: it lives in the database, so a restart or a
+second bot process does not lose it, and it is used at most once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Dict, Optional, Text, Tuple
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from ocop.audiences import Audience, recipients
+from ocop.outbox import DeliveryStatus, Outbox
+from ocop.storage import audit
+from ocop.storage.db import Database
+from ocop.storage.models import Announcement, BroadcastDelivery, BroadcastDraft
+from ocop.vietnam_time import local_now
+
+FIRST_RETRY = dt.timedelta(seconds=2)
+
+
+@dataclass(frozen=True)
+class DueAnnouncement:
+    """What the sender needs to push one copy."""
+
+    delivery_id: int
+    chat_user_id: int
+    channel: Text
+    user_id: Text
+    text: Text
+
+
+def _describe(row: BroadcastDelivery) -> DueAnnouncement:
+    return DueAnnouncement(row.id, row.chat_user_id, row.chat_user.channel, row.chat_user.user_id,
+                           row.announcement.text)
+
+
+def outbox(db: Database) -> Outbox[DueAnnouncement]:
+    return Outbox(db, BroadcastDelivery, _describe, FIRST_RETRY)
+
+
+def count(db: Database, audience: Audience) -> int:
+    with db.session() as session:
+        query = recipients(audience, local_now().date())
+        return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+
+
+def create(db: Database, text: Text, audience: Audience, created_by: Text) -> Tuple[int, int]:
+    """Store the announcement and its deliveries: (announcement id, recipients)."""
+    with db.session() as session:
+        return _create(session, text, audience, created_by)
+
+
+def _create(session: Session, text: Text, audience: Audience, created_by: Text) -> Tuple[int, int]:
+    ids = [row[0] for row in session.execute(recipients(audience, local_now().date()))]
+    announcement = Announcement(text=text, audience=json.dumps(audience.as_dict(), ensure_ascii=False),
+                                created_by=created_by)
+    session.add(announcement)
+    session.flush()
+    session.bulk_insert_mappings(BroadcastDelivery, [
+        {"announcement_id": announcement.id, "chat_user_id": user_id,
+         "status": DeliveryStatus.PENDING.value, "attempts": 0}
+        for user_id in ids
+    ])
+    audit.record(session, created_by, "announced", "announcement", announcement.id, {"recipients": len(ids)})
+    return announcement.id, len(ids)
+
+
+def report(db: Database, announcement_id: int) -> Dict[Text, int]:
+    """Deliveries of one announcement by status."""
+    with db.session() as session:
+        return dict(session.execute(
+            select(BroadcastDelivery.status, func.count())
+            .where(BroadcastDelivery.announcement_id == announcement_id)
+            .group_by(BroadcastDelivery.status)
+        ).all())
+
+
+def save_draft(db: Database, created_by: Text, audience: Audience, text: Text, recipients_shown: int) -> int:
+    """Keep an officer's unconfirmed announcement; its id."""
+    with db.session() as session:
+        draft = BroadcastDraft(created_by=created_by, audience=json.dumps(audience.as_dict(), ensure_ascii=False),
+                               text=text, recipients=recipients_shown)
+        session.add(draft)
+        session.flush()
+        return draft.id
+
+
+def confirm_draft(db: Database, draft_id: int, confirmed_by: Text) -> Optional[Tuple[int, int]]:
+    """Turn the officer's own draft into an announcement, once: (announcement id, recipients) or None."""
+    with db.session() as session:
+        # The conditional update locks the draft: a second confirmation waits, then finds it used.
+        taken = session.execute(update(BroadcastDraft).where(
+            BroadcastDraft.id == draft_id, BroadcastDraft.created_by == confirmed_by,
+            BroadcastDraft.announcement_id.is_(None),
+        ).values(recipients=BroadcastDraft.recipients).execution_options(synchronize_session=False)).rowcount
+        if taken != 1:
+            return None
+        draft = session.get(BroadcastDraft, draft_id)
+        announcement_id, size = _create(session, draft.text, Audience(**json.loads(draft.audience)), confirmed_by)
+        draft.announcement_id = announcement_id
+        return announcement_id, size

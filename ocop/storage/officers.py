@@ -1,0 +1,35 @@
+"""The officers' allow-list: chat accounts that may announce and see hand-offs."""
+
+from __future__ import annotations
+
+from typing import List, Text, Tuple
+
+from sqlalchemy import delete, select
+
+from ocop.storage.db import Database
+from ocop.storage.models import Officer
+
+
+def is_officer(db: Database, channel: Text, user_id: Text) -> bool:
+    with db.session() as session:
+        return session.execute(
+            select(Officer.id).where(Officer.channel == channel, Officer.user_id == user_id)
+        ).first() is not None
+
+
+def add(db: Database, channel: Text, user_id: Text, name: Text) -> None:
+    with db.session() as session:
+        session.add(Officer(channel=channel, user_id=user_id, name=name))
+
+
+def remove(db: Database, channel: Text, user_id: Text) -> bool:
+    with db.session() as session:
+        return bool(session.execute(
+            delete(Officer).where(Officer.channel == channel, Officer.user_id == user_id)).rowcount)
+
+
+def listing(db: Database) -> List[Tuple[Text, Text, Text]]:
+    """(channel, user id, name) of every officer, oldest first."""
+    with db.session() as session:
+        return [tuple(row) for row in session.execute(
+            select(Officer.channel, Officer.user_id, Officer.name).order_by(Officer.id))]

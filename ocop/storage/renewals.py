@@ -1,0 +1,62 @@
+"""Renewal requests: what producers answered to an expiry reminder, for officers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import List, Optional, Text, Tuple
+
+from sqlalchemy import select
+
+from ocop.storage import audit, chat_users
+from ocop.storage.certificates import find
+from ocop.storage.db import Database
+from ocop.storage.models import Certificate, ChatUser, ReminderDelivery, RenewalRequest
+
+
+@dataclass(frozen=True)
+class ReminderView:
+    number: Text
+    product_name: Text
+    star_rating: int
+    expiry_date: dt.date
+
+
+def latest_reminded(db: Database, channel: Text, user_id: Text) -> Optional[ReminderView]:
+    """The certificate of the newest reminder pushed (or being pushed) to this chat user."""
+    with db.session() as session:
+        certificate = session.execute(
+            select(Certificate)
+            .join(ReminderDelivery, ReminderDelivery.certificate_id == Certificate.id)
+            .join(ChatUser, ReminderDelivery.chat_user_id == ChatUser.id)
+            .where(ChatUser.channel == channel, ChatUser.user_id == user_id,
+                   ReminderDelivery.status.in_(("sending", "sent")))
+            .order_by(ReminderDelivery.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if certificate is None:
+            return None
+        return ReminderView(certificate.number, certificate.product_name, certificate.star_rating, certificate.expiry_date)
+
+
+def record(db: Database, channel: Text, user_id: Text, number: Text, choice: Text) -> Optional[Text]:
+    """Store the answer; the product name, or None when the certificate is unknown."""
+    with db.session() as session:
+        certificate = find(session, number) if number else None
+        if certificate is None:
+            return None
+        user = chat_users.get_or_create(session, channel, user_id)
+        session.add(RenewalRequest(certificate_id=certificate.id, chat_user_id=user.id, choice=choice, status="open"))
+        audit.record(session, f"{channel}:{user_id}", f"renewal_{choice}", "certificate", certificate.id)
+        return certificate.product_name
+
+
+def all_answers(db: Database) -> List[Tuple[RenewalRequest, Certificate, ChatUser]]:
+    """Every answer to a reminder with its certificate and chat user, oldest first."""
+    with db.session() as session:
+        return [tuple(row) for row in session.execute(
+            select(RenewalRequest, Certificate, ChatUser)
+            .join(Certificate, RenewalRequest.certificate_id == Certificate.id)
+            .join(ChatUser, RenewalRequest.chat_user_id == ChatUser.id)
+            .order_by(RenewalRequest.id)
+        ).all()]
