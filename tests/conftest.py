@@ -18,7 +18,7 @@ from sqlalchemy import MetaData, text
 from bot.model_cache import ensure_model
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
-from ocop.storage.db import make_engine
+from ocop.storage.db import Database, make_engine
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES: List[str] = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
@@ -105,3 +105,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     with admin.begin() as connection:
         connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     admin.dispose()
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    """The fresh database of ``database_url``, migrated, as processes get it at start-up."""
+    database = Database(database_url).upgrade()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def stack_db(stack: Stack) -> Iterator[Database]:
+    """The application database of the shared SQLite stack."""
+    database = Database(stack.database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def db_stack_db(db_stack: Stack) -> Iterator[Database]:
+    """The application database of ``db_stack`` (SQLite or PostgreSQL)."""
+    database = Database(db_stack.database_url)
+    yield database
+    database.dispose()
