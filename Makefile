@@ -16,8 +16,8 @@ chat: venv  ## talk to the running assistant in this terminal
 	$(PY) -m bot.console
 
 eval: venv  ## held-out evaluations: NLU (ours vs Rasa's default pipeline), then answers
-	$(PY) bench/nlu_eval.py
-	$(PY) bench/answer_eval.py
+	$(PY) -m bench.nlu_eval
+	$(PY) -m bench.answer_eval
 
 model: venv  ## train the model if the data changed; print its path
 	$(PY) -m bot.model_cache

@@ -18,7 +18,7 @@ from stdnum.vn import mst
 
 from ocop.address import parse_address
 from ocop.choices import choices, label
-from nlu.segmentation import split_pieces
+from ocop.pieces import split_pieces
 from ocop.text import fold
 
 # Subject types that need the 10 or 13-digit enterprise tax code; a household

@@ -1,9 +1,9 @@
 """Held-out answer evaluation through the REST channel, with round-trip latency.
 
-    .venv/bin/python bench/answer_eval.py [--url http://127.0.0.1:5005]
+    .venv/bin/python -m bench.answer_eval [--url http://127.0.0.1:5005]
 
 Without ``--url`` it starts the stack (action server + Rasa) with the cached
-model on free ports. Every question of ``tests/data/answer_heldout.yml`` (never
+model on free ports. Every question of ``bench/data/answer_heldout.yml`` (never
 trained on) is sent in its accented, unaccented and teencode form to
 ``POST /webhooks/rest/webhook`` from a fresh sender. A reply passes when it
 contains every expected fact, a "Nguồn:" source line, and diacritics.
@@ -24,17 +24,16 @@ from typing import Dict, List, Optional, Sequence
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from bench.nlu_eval import RESULTS, percentile  # noqa: E402
-from bot.model_cache import ensure_model  # noqa: E402
-from bot.rasa_client import RasaClient  # noqa: E402
-from bot.stack import Stack  # noqa: E402
-from ocop.text import has_diacritics  # noqa: E402
-from tests.data.heldout import VARIANTS  # noqa: E402
+from bench.nlu_eval import RESULTS, percentile
+from ocop.settings import PROJECT_ROOT as ROOT
+from bot.model_cache import ensure_model
+from bot.rasa_client import RasaClient
+from bot.stack import Stack
+from ocop.text import has_diacritics
+from bench.data.heldout import VARIANTS
 
-QUESTIONS = ROOT / "tests" / "data" / "answer_heldout.yml"
+QUESTIONS = ROOT / "bench" / "data" / "answer_heldout.yml"
 
 
 def _norm(text: str) -> str:

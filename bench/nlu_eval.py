@@ -1,11 +1,11 @@
 """Held-out NLU evaluation: our Vietnamese pipeline against Rasa's default one.
 
-    .venv/bin/python bench/nlu_eval.py            # what `make eval` runs
+    .venv/bin/python -m bench.nlu_eval            # what `make eval` runs
 
 Both pipelines are trained (NLU only) on the same training files
 (``data/nlu.yml`` and ``data/lookups.yml``); the baseline uses the ``config.yml``
 that ``rasa init`` writes, untouched. Each model is served by ``rasa run
---enable-api`` and every held-out utterance (``tests/data/nlu_heldout.yml``, never
+--enable-api`` and every held-out utterance (``bench/data/nlu_heldout.yml``, never
 trained on) is sent to ``POST /model/parse`` in its accented, unaccented and
 teencode form. Printed per pipeline and variant: intent accuracy (an
 ``nlu_fallback`` answer counts as wrong) and macro-F1, entity F1 (exact type and
@@ -28,13 +28,12 @@ from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from bot.model_cache import component_files, hash_files, nlu_files, rasa_env  # noqa: E402
-from bot.rasa_client import RasaClient  # noqa: E402
-from bot.stack import Stack  # noqa: E402
-from tests.data.heldout import VARIANTS, load_heldout  # noqa: E402
+from ocop.settings import PROJECT_ROOT as ROOT
+from bot.model_cache import component_files, hash_files, nlu_files, rasa_env
+from bot.rasa_client import RasaClient
+from bot.stack import Stack
+from bench.data.heldout import VARIANTS, load_heldout
 
 KEY_ENTITIES = ["tax_code", "phone", "certificate_number", "star_rating", "product_group"]
 RESULTS = ROOT / "bench" / "results"

@@ -1,6 +1,6 @@
 """Many producers filling the pre-registration form at once through the REST channel.
 
-    .venv/bin/python bench/registration_load.py [--producers 50] [--database-url URL] [--url http://…]
+    .venv/bin/python -m bench.registration_load [--producers 50] [--database-url URL] [--url http://…]
 
 Without ``--url`` it starts the stack (action server + Rasa) with the cached
 model on free ports, on a fresh SQLite database or on ``--database-url``
@@ -26,15 +26,13 @@ from typing import Dict, List, Optional, Sequence
 import httpx
 from sqlalchemy import select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from bench.nlu_eval import RESULTS, percentile  # noqa: E402
-from bot.model_cache import ensure_model  # noqa: E402
-from bot.stack import Stack  # noqa: E402
-from ocop.storage.db import session_scope  # noqa: E402
-from ocop.storage.models import PreRegistration, Producer  # noqa: E402
-from tests.factories import tax_code  # noqa: E402
+from bench.nlu_eval import RESULTS, percentile
+from bot.model_cache import ensure_model
+from bot.stack import Stack
+from ocop.storage.db import Database
+from ocop.storage.models import PreRegistration, Producer
+from fakes.tax_codes import tax_code
 
 
 def script(index: int, tax: str) -> List[str]:
@@ -69,7 +67,8 @@ async def run_all(url: str, taxes: List[str]) -> Dict[str, object]:
 
 
 def check_rows(database_url: str, taxes: List[str]) -> Dict[str, int]:
-    with session_scope(database_url) as session:
+    db = Database(database_url)
+    with db.session() as session:
         rows = session.execute(
             select(Producer.tax_code, PreRegistration.reference_code)
             .join(PreRegistration, PreRegistration.producer_id == Producer.id)

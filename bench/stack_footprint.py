@@ -1,6 +1,6 @@
 """Training time, memory and parse latency of the whole running assistant.
 
-    .venv/bin/python bench/stack_footprint.py [--skip-train]
+    .venv/bin/python -m bench.stack_footprint [--skip-train]
 
 1. ``rasa train`` of the full project (NLU + dialogue), timed, into a temporary
    folder (the cached model in models/ is not touched);
@@ -22,14 +22,12 @@ from typing import Dict
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from bench.nlu_eval import percentile  # noqa: E402
-from bot.model_cache import ensure_model, train  # noqa: E402
-from bot.rasa_client import RasaClient  # noqa: E402
-from bot.stack import Stack  # noqa: E402
-from tests.data.heldout import load_heldout  # noqa: E402
+from bench.nlu_eval import percentile
+from bot.model_cache import ensure_model, train
+from bot.rasa_client import RasaClient
+from bot.stack import Stack
+from bench.data.heldout import load_heldout
 
 
 def tree_rss_mb(pid: int) -> float:

@@ -25,7 +25,7 @@ from typing import Optional, Sequence
 from ocop import reports
 from ocop.audiences import Audience
 from ocop.choices import find_product_group
-from ocop.settings import get_settings
+from ocop.settings import Settings
 from ocop.storage import announcements, certificates
 from ocop.storage import officers as officer_list
 from ocop.storage.db import Database
@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
-    db = Database(get_settings().database_url)
+    db = Database(Settings.from_env().database_url)  # a command is a process: its settings are read here
     try:
         return args.handler(db, args)
     finally:

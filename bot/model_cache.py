@@ -39,7 +39,7 @@ def nlu_files(root: Path = ROOT) -> List[Path]:
 def component_files(root: Path = ROOT) -> List[Path]:
     """The Vietnamese NLU components, their data files and the core helpers they import."""
     return (sorted((root / "nlu").glob("*.py")) + sorted((root / "nlu").glob("*.yml"))
-            + [root / "ocop" / "text.py", root / "ocop" / "admin_units.py"])
+            + [root / "ocop" / name for name in ("text.py", "pieces.py", "abbreviations.yml", "admin_units.py")])
 
 
 def model_inputs(root: Path = ROOT) -> List[Path]:

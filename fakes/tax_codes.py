@@ -1,4 +1,4 @@
-"""Test data that must be valid: tax codes with a correct check digit (tests and benchmarks)."""
+"""Valid test data for tests and benchmarks: tax codes with a correct check digit."""
 
 from __future__ import annotations
 

@@ -17,41 +17,15 @@ diacritic-free form ("dang ky") and the span of the raw text it came from.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Text, Tuple
+from typing import Dict, List, Optional, Sequence, Text
 
-import regex
-import yaml
 from underthesea import word_tokenize
 
-from ocop.text import fold, normalize_word
+from ocop.pieces import ABBREVIATIONS_FILE, Piece, load_abbreviations, split_pieces
+from ocop.text import fold
 
-ABBREVIATIONS_FILE = Path(__file__).with_name("abbreviations.yml")
-
-_PIECE = regex.compile(
-    r"""
-    (?P<email>[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+)
-  | (?P<url>https?://\S+)
-  | (?P<number>\+?\d+(?:[.,/\-:]\d+)*(?![/\-]?[\w\p{M}]))
-  | (?P<code>[\w\p{M}]+(?:[/\-][\w\p{M}]+)+)
-  | (?P<word>[\w\p{M}]+)
-  | (?P<symbol>[^\w\s\p{M}]+)
-    """,
-    regex.VERBOSE,
-)
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One piece of the raw text and its normalised syllables."""
-
-    start: int
-    end: int
-    kind: Text
-    syllables: Tuple[Text, ...]
-
+__all__ = ["ABBREVIATIONS_FILE", "Word", "load_abbreviations", "segment", "split_pieces"]
 
 @dataclass(frozen=True)
 class Word:
@@ -62,36 +36,6 @@ class Word:
     start: int
     end: int
     is_symbol: bool
-
-
-@functools.lru_cache(maxsize=8)
-def load_abbreviations(path: Text = str(ABBREVIATIONS_FILE)) -> Dict[Text, Text]:
-    """Read the abbreviation table; keys and values are normalised."""
-    with open(path, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle) or {}
-    table: Dict[Text, Text] = {}
-    for key, value in raw.items():
-        table[normalize_word(str(key))] = " ".join(
-            normalize_word(part) for part in str(value).split()
-        )
-    return table
-
-
-def split_pieces(text: Text, abbreviations: Optional[Dict[Text, Text]] = None) -> List[Piece]:
-    """Steps 1 and 2: raw pieces with offsets, normalised and expanded."""
-    table = load_abbreviations() if abbreviations is None else abbreviations
-    pieces: List[Piece] = []
-    for match in _PIECE.finditer(text):
-        kind = match.lastgroup or "word"
-        raw = match.group()
-        if kind in ("email", "url", "number", "symbol"):
-            syllables: Tuple[Text, ...] = (raw.lower(),)
-        else:
-            normalized = normalize_word(raw)
-            expansion = table.get(normalized) if kind == "word" else None
-            syllables = tuple(expansion.split()) if expansion else (normalized,)
-        pieces.append(Piece(match.start(), match.end(), kind, syllables))
-    return pieces
 
 
 def _segment_boundaries(syllables: Sequence[Text]) -> Optional[List[int]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Match, Optional, Text
+from typing import Any, Dict, Mapping, Match, Optional, Text
 
 _EMAIL = re.compile(r"[\w.+\-]+@([\w\-]+(?:\.[\w\-]+)+)")
 # Runs of six or more digits, possibly split by spaces, dots or dashes.
@@ -21,3 +21,13 @@ def mask(text: Optional[Text]) -> Optional[Text]:
         return None
     text = _EMAIL.sub(lambda m: f"***@{m.group(1)}", text)
     return _NUMBER.sub(_mask_number, text)
+
+
+# Fields of a record that hold personal data.
+PERSONAL_FIELDS = ("tax_code", "phone", "email", "address", "id_number")
+
+
+def mask_fields(record: Mapping[Text, Any]) -> Dict[Text, Any]:
+    """A copy of ``record`` whose personal fields are masked; other values are kept as they are."""
+    return {key: mask(str(value)) if key in PERSONAL_FIELDS and value is not None else value
+            for key, value in record.items()}

@@ -14,7 +14,7 @@ from ocop.storage.db import session_scope
 from ocop.storage.models import Announcement, AuditLog, ChatUser, Officer, PreRegistration, Producer
 from tests.channels.bot_process import bot_process
 from tests.channels.fake_telegram import FakeTelegram
-from tests.factories import new_tax_code
+from fakes.tax_codes import new_tax_code
 
 
 @pytest.fixture(scope="module")

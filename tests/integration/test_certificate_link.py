@@ -13,7 +13,7 @@ from bot.stack import Stack
 from ocop.storage import certificates
 from ocop.storage.db import session_scope
 from ocop.storage.models import CertificateSubscription
-from tests.factories import new_tax_code
+from fakes.tax_codes import new_tax_code
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from bot.stack import Stack
 from ocop.storage.db import session_scope
 from ocop.storage.models import ChatUser, PreRegistration, Producer
 from ocop.text import has_diacritics
-from tests.factories import new_tax_code
+from fakes.tax_codes import new_tax_code
 
 CODE = re.compile(r"OCOP-\d{4}-\d{6}")
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bot import cli
 from ocop.certificate_import import parse_file
 from ocop.storage import certificates
-from ocop.storage.db import session_scope
+from ocop.storage.db import Database
 from ocop.storage.models import Certificate
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
@@ -25,28 +25,28 @@ def write_csv(path: Path, *rows) -> Path:
     return path
 
 
-def count(url: str) -> int:
-    with session_scope(url) as session:
+def count(db: Database) -> int:
+    with db.session() as session:
         return session.execute(select(func.count()).select_from(Certificate)).scalar_one()
 
 
-def test_sample_file_imports_and_reimport_updates(database_url: str, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
+def test_sample_file_imports_and_reimport_updates(db: Database, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", db.url)
     assert cli.main(["import", "certificates", str(SAMPLES / "certificates.xlsx"), "--quiet"]) == 0
     assert "5 mới" in capsys.readouterr().out
-    with session_scope(database_url) as session:
+    with db.session() as session:
         before = {c.number: c.updated_at for c in session.execute(select(Certificate)).scalars()}
     assert cli.main(["import", "certificates", str(SAMPLES / "certificates.csv"), "--quiet"]) == 0
     assert "0 mới, 0 cập nhật, 5 không đổi" in capsys.readouterr().out
-    with session_scope(database_url) as session:
+    with db.session() as session:
         assert {c.number: c.updated_at for c in session.execute(select(Certificate)).scalars()} == before
-    with session_scope(database_url) as session:
+    with db.session() as session:
         tea = session.execute(select(Certificate).where(Certificate.number == "318/GCN-UBND")).scalar_one()
         assert (tea.star_rating, tea.issue_date, tea.expiry_date) == (4, dt.date(2024, 3, 15), dt.date(2027, 3, 15))
 
 
-def test_errors_are_reported_per_row_and_nothing_changes(database_url: str, tmp_path: Path, monkeypatch, capsys) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
+def test_errors_are_reported_per_row_and_nothing_changes(db: Database, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", db.url)
     bad = write_csv(
         tmp_path / "bad.csv",
         GOOD,
@@ -57,10 +57,10 @@ def test_errors_are_reported_per_row_and_nothing_changes(database_url: str, tmp_
     report = capsys.readouterr().err
     assert 'Dòng 3, cột "Mã số thuế"' in report
     assert 'Dòng 4, cột "Hạng sao"' in report and 'Dòng 4, cột "Ngày cấp"' in report
-    assert count(database_url) == 0  # all or nothing
+    assert count(db) == 0  # all or nothing
     assert cli.main(["import", "certificates", str(bad), "--quiet", "--skip-invalid"]) == 0
     assert "bỏ qua 2 dòng lỗi" in capsys.readouterr().out
-    assert count(database_url) == 1
+    assert count(db) == 1
 
 
 def test_missing_columns_and_duplicate_numbers(tmp_path: Path) -> None:
@@ -72,13 +72,13 @@ def test_missing_columns_and_duplicate_numbers(tmp_path: Path) -> None:
     assert [str(e) for e in parsed.errors] == ['Dòng 3, cột "Số chứng nhận": trùng với dòng 2']
 
 
-def test_linking_needs_number_and_tax_code(database_url: str, tmp_path: Path) -> None:
+def test_linking_needs_number_and_tax_code(db: Database, tmp_path: Path) -> None:
     records = parse_file(write_csv(tmp_path / "c.csv", GOOD)).records
-    certificates.upsert(records, database_url)
-    assert certificates.link("rest", "u1", "318/gcn-ubnd", "0312345673", database_url) is None
-    view = certificates.link("rest", "u1", "318/GCN-UBND", "0100109106", database_url)
+    certificates.upsert(db, records)
+    assert certificates.link(db, "rest", "u1", "318/gcn-ubnd", "0312345673") is None
+    view = certificates.link(db, "rest", "u1", "318/GCN-UBND", "0100109106")
     assert view is not None and view.expiry_date == dt.date(2027, 3, 15)
-    assert [c.number for c in certificates.linked("rest", "u1", database_url)] == ["318/GCN-UBND"]
-    assert certificates.linked("rest", "u2", database_url) == []
-    assert certificates.unlink_all("rest", "u1", database_url) == 1
-    assert certificates.linked("rest", "u1", database_url) == []
+    assert [c.number for c in certificates.linked(db, "rest", "u1")] == ["318/GCN-UBND"]
+    assert certificates.linked(db, "rest", "u2") == []
+    assert certificates.unlink_all(db, "rest", "u1") == 1
+    assert certificates.linked(db, "rest", "u1") == []

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from bot import cli
 from ocop.storage import registrations
-from ocop.storage.db import session_scope
+from ocop.storage.db import Database
 from ocop.storage.models import AuditLog, ChatUser, PreRegistration, Producer
-from tests.factories import tax_code
+from fakes.tax_codes import tax_code
 
 
 def submission(**changes) -> registrations.Submission:
@@ -28,16 +28,16 @@ def submission(**changes) -> registrations.Submission:
     return dataclasses.replace(data, **changes)
 
 
-def count(url: str, model) -> int:
-    with session_scope(url) as session:
+def count(db: Database, model) -> int:
+    with db.session() as session:
         return session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
-def test_submit_writes_every_row_with_a_reference_code(database_url: str) -> None:
-    outcome = registrations.submit(submission(), database_url)
+def test_submit_writes_every_row_with_a_reference_code(db: Database) -> None:
+    outcome = registrations.submit(db, submission())
     assert outcome.created
     assert re.fullmatch(rf"OCOP-{dt.date.today().year}-\d{{6}}", outcome.reference_code)
-    with session_scope(database_url) as session:
+    with db.session() as session:
         registration = session.execute(select(PreRegistration)).scalar_one()
         producer = session.execute(select(Producer)).scalar_one()
         user = session.execute(select(ChatUser)).scalar_one()
@@ -50,35 +50,35 @@ def test_submit_writes_every_row_with_a_reference_code(database_url: str) -> Non
         assert tax_code(1) not in audit.details  # personal data masked
 
 
-def test_same_tax_code_and_product_gives_back_the_first_code(database_url: str) -> None:
-    first = registrations.submit(submission(), database_url)
-    again = registrations.submit(submission(user_id="u2", product_name="tra mang cau  TAN LAP"), database_url)
+def test_same_tax_code_and_product_gives_back_the_first_code(db: Database) -> None:
+    first = registrations.submit(db, submission())
+    again = registrations.submit(db, submission(user_id="u2", product_name="tra mang cau  TAN LAP"))
     assert (again.created, again.reference_code) == (False, first.reference_code)
-    other = registrations.submit(submission(product_name="Bánh pía"), database_url)
+    other = registrations.submit(db, submission(product_name="Bánh pía"))
     assert other.created and other.reference_code != first.reference_code
-    assert count(database_url, PreRegistration) == 2
-    assert count(database_url, Producer) == 1
+    assert count(db, PreRegistration) == 2
+    assert count(db, Producer) == 1
 
 
-def test_concurrent_twins_make_one_row(database_url: str) -> None:
+def test_concurrent_twins_make_one_row(db: Database) -> None:
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(lambda i: registrations.submit(submission(user_id=f"u{i}"), database_url), range(8)))
+        outcomes = list(pool.map(lambda i: registrations.submit(db, submission(user_id=f"u{i}")), range(8)))
     assert len({o.reference_code for o in outcomes}) == 1
     assert sum(o.created for o in outcomes) == 1
-    assert count(database_url, PreRegistration) == 1
+    assert count(db, PreRegistration) == 1
 
 
-def test_each_chat_user_sees_only_their_own(database_url: str) -> None:
-    registrations.submit(submission(), database_url)
-    registrations.submit(submission(user_id="u2", tax_code=tax_code(2), product_name="Mật ong"), database_url)
-    mine = registrations.for_chat_user("rest", "u1", database_url)
-    assert [row["product"] for row in mine] == ["Trà mãng cầu Tân Lập"]
-    assert registrations.for_chat_user("telegram", "u1", database_url) == []
+def test_each_chat_user_sees_only_their_own(db: Database) -> None:
+    registrations.submit(db, submission())
+    registrations.submit(db, submission(user_id="u2", tax_code=tax_code(2), product_name="Mật ong"))
+    mine = registrations.for_chat_user(db, "rest", "u1")
+    assert [row.product for row in mine] == ["Trà mãng cầu Tân Lập"]
+    assert registrations.for_chat_user(db, "telegram", "u1") == []
 
 
-def test_export_xlsx_and_csv_with_vietnamese_headers(database_url: str, tmp_path, monkeypatch) -> None:
-    registrations.submit(submission(), database_url)
-    monkeypatch.setenv("DATABASE_URL", database_url)
+def test_export_xlsx_and_csv_with_vietnamese_headers(db: Database, tmp_path, monkeypatch) -> None:
+    registrations.submit(db, submission())
+    monkeypatch.setenv("DATABASE_URL", db.url)
     assert cli.main(["export", "registrations", "--format", "xlsx", "-o", str(tmp_path / "r.xlsx")]) == 0
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
     rows = list(sheet.iter_rows(values_only=True))
