@@ -146,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     regs.add_argument("--since", type=parse_date, help="chỉ các hồ sơ từ ngày này (dd/mm/yyyy)")
     regs.add_argument("--output", "-o", help="tên tệp (mặc định: dang-ky-so-bo-YYYYMMDD.xlsx)")
     regs.set_defaults(handler=export_registrations)
-    renewals_parser = what.add_parser("renewals", help="các trả lời sau nhắc hạn (đánh giá lại, nâng hạng, không gia hạn)")
+    renewals_parser = what.add_parser(
+        "renewals", help="các trả lời sau nhắc hạn (đánh giá lại, nâng hạng, không gia hạn)")
     renewals_parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     renewals_parser.add_argument("--output", "-o", help="tên tệp")
     renewals_parser.set_defaults(handler=export_renewals)

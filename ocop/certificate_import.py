@@ -37,7 +37,8 @@ HEADERS: Dict[Text, Tuple[Text, ...]] = {
     "expiry_date": ("ngay het han", "het han", "hieu luc den", "co hieu luc den"),
     "status": ("trang thai", "tinh trang"),
 }
-REQUIRED = ("number", "product_name", "holder_name", "holder_tax_code", "star_rating", "issuing_authority", "issue_date")
+REQUIRED = ("number", "product_name", "holder_name", "holder_tax_code", "star_rating", "issuing_authority",
+            "issue_date")
 TITLES = {
     "number": "Số chứng nhận", "product_name": "Tên sản phẩm", "holder_name": "Chủ thể",
     "holder_tax_code": "Mã số thuế", "star_rating": "Hạng sao", "issuing_authority": "Cơ quan cấp",

@@ -142,6 +142,7 @@ class Outbox(Generic[T]):
         with self.db.session() as session:
             return session.execute(
                 update(model).where(model.status == DeliveryStatus.SENDING.value)
-                .values(status=DeliveryStatus.UNCONFIRMED.value, last_error="interrupted between sending and confirming")
+                .values(status=DeliveryStatus.UNCONFIRMED.value,
+                        last_error="interrupted between sending and confirming")
                 .execution_options(synchronize_session=False)
             ).rowcount

@@ -92,8 +92,9 @@ def write_xlsx(rows: Iterable[Sequence[Any]], path: Path, title: Text = "Dữ li
     sheet = workbook.active
     sheet.title = title[:31]
     count = -1
-    for count, row in enumerate(rows):
+    for row in rows:
         sheet.append(list(row))
+        count += 1
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -109,8 +110,9 @@ def write_csv(rows: Iterable[Sequence[Any]], path: Path) -> int:
     count = -1
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        for count, row in enumerate(rows):
+        for row in rows:
             writer.writerow(row)
+            count += 1
     return max(count, 0)
 
 

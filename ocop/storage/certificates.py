@@ -120,7 +120,8 @@ def linked(db: Database, channel: Text, user_id: Text) -> List[CertificateView]:
                 select(Certificate)
                 .join(CertificateSubscription, CertificateSubscription.certificate_id == Certificate.id)
                 .join(ChatUser, CertificateSubscription.chat_user_id == ChatUser.id)
-                .where(ChatUser.channel == channel, ChatUser.user_id == user_id, CertificateSubscription.active.is_(True))
+                .where(ChatUser.channel == channel, ChatUser.user_id == user_id,
+                       CertificateSubscription.active.is_(True))
                 .order_by(Certificate.expiry_date)
             ).scalars()
         ]

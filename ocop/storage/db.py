@@ -88,7 +88,7 @@ class Database:
     def history() -> List[str]:
         """Every revision, oldest first: "0001 handoff requests"."""
         script = ScriptDirectory.from_config(_alembic_config())
-        return [f"{rev.revision} {rev.doc}" for rev in reversed(list(script.walk_revisions()))]
+        return [f"{rev.revision} {rev.doc.splitlines()[0]}" for rev in reversed(list(script.walk_revisions()))]
 
     def dispose(self) -> None:
         self.engine.dispose()

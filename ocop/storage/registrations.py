@@ -2,7 +2,8 @@
 
 The action server calls ``submit`` when a producer confirms the form and
 ``for_chat_user`` for "hồ sơ của tôi"; the ``ocop export registrations`` command
-reads ``all_since`` (``ocop.reports`` turns the rows into labels and columns). A producer is keyed on its tax code, a pre-registration
+reads ``all_since`` (``ocop.reports`` turns the rows into labels and columns).
+A producer is keyed on its tax code, a pre-registration
 on (producer, product name folded): the same product sent twice gives back the
 first reference code instead of a second row, even when both arrive at once.
 """
@@ -93,7 +94,8 @@ def _submit_once(db: Database, data: Submission) -> Outcome:
             )
         ).scalar_one_or_none()
         if existing is not None:
-            audit.record(session, actor, "resubmitted", "pre_registration", existing.id, {"code": existing.reference_code})
+            audit.record(session, actor, "resubmitted", "pre_registration", existing.id,
+                         {"code": existing.reference_code})
             return Outcome(existing.reference_code, created=False)
         registration = PreRegistration(
             producer_id=producer.id,
@@ -154,5 +156,4 @@ def all_since(db: Database, since: Optional[dt.date] = None) -> Iterator[Tuple[P
         query = select(PreRegistration, Producer).join(Producer, PreRegistration.producer_id == Producer.id)
         if since is not None:
             query = query.where(PreRegistration.created_at >= dt.datetime.combine(since, dt.time.min, tzinfo=VIETNAM))
-        for registration, producer in session.execute(query.order_by(PreRegistration.id)):
-            yield registration, producer
+        yield from (tuple(row) for row in session.execute(query.order_by(PreRegistration.id)))

@@ -36,7 +36,8 @@ def latest_reminded(db: Database, channel: Text, user_id: Text) -> Optional[Remi
         ).scalar_one_or_none()
         if certificate is None:
             return None
-        return ReminderView(certificate.number, certificate.product_name, certificate.star_rating, certificate.expiry_date)
+        return ReminderView(certificate.number, certificate.product_name, certificate.star_rating,
+                            certificate.expiry_date)
 
 
 def record(db: Database, channel: Text, user_id: Text, number: Text, choice: Text) -> Optional[Text]:

@@ -11,10 +11,10 @@ import openpyxl
 from sqlalchemy import func, select
 
 from bot import cli
+from fakes.tax_codes import tax_code
 from ocop.storage import registrations
 from ocop.storage.db import Database
 from ocop.storage.models import AuditLog, ChatUser, PreRegistration, Producer
-from fakes.tax_codes import tax_code
 
 
 def submission(**changes) -> registrations.Submission:
@@ -85,6 +85,7 @@ def test_export_xlsx_and_csv_with_vietnamese_headers(db: Database, tmp_path, mon
     assert rows[0][:4] == ("Mã hồ sơ", "Ngày đăng ký", "Trạng thái", "Tên sản phẩm")
     assert rows[1][3] == "Trà mãng cầu Tân Lập" and rows[1][4] == "Đồ uống" and len(rows) == 2
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
-    assert cli.main(["export", "registrations", "--format", "csv", "--since", tomorrow, "-o", str(tmp_path / "r.csv")]) == 0
+    csv_file = str(tmp_path / "r.csv")
+    assert cli.main(["export", "registrations", "--format", "csv", "--since", tomorrow, "-o", csv_file]) == 0
     lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Mã hồ sơ,") and len(lines) == 1
