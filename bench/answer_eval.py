@@ -24,14 +24,13 @@ from typing import Dict, List, Optional, Sequence
 
 import yaml
 
-
+from bench.data.heldout import VARIANTS
 from bench.nlu_eval import RESULTS, percentile
-from ocop.settings import PROJECT_ROOT as ROOT
 from bot.model_cache import ensure_model
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
+from ocop.settings import PROJECT_ROOT as ROOT
 from ocop.text import has_diacritics
-from bench.data.heldout import VARIANTS
 
 QUESTIONS = ROOT / "bench" / "data" / "answer_heldout.yml"
 

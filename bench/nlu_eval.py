@@ -27,13 +27,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-
-
-from ocop.settings import PROJECT_ROOT as ROOT
+from bench.data.heldout import VARIANTS, load_heldout
 from bot.model_cache import component_files, hash_files, nlu_files, rasa_env
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
-from bench.data.heldout import VARIANTS, load_heldout
+from ocop.settings import PROJECT_ROOT as ROOT
 
 KEY_ENTITIES = ["tax_code", "phone", "certificate_number", "star_rating", "product_group"]
 RESULTS = ROOT / "bench" / "results"

@@ -26,13 +26,12 @@ from typing import Dict, List, Optional, Sequence
 import httpx
 from sqlalchemy import select
 
-
 from bench.nlu_eval import RESULTS, percentile
 from bot.model_cache import ensure_model
 from bot.stack import Stack
+from fakes.tax_codes import tax_code
 from ocop.storage.db import Database
 from ocop.storage.models import PreRegistration, Producer
-from fakes.tax_codes import tax_code
 
 
 def script(index: int, tax: str) -> List[str]:

@@ -22,12 +22,11 @@ from typing import Dict
 
 import psutil
 
-
+from bench.data.heldout import load_heldout
 from bench.nlu_eval import percentile
 from bot.model_cache import ensure_model, train
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
-from bench.data.heldout import load_heldout
 
 
 def tree_rss_mb(pid: int) -> float:

@@ -6,9 +6,9 @@ import sys
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
+from bench.data.heldout import load_heldout
 from bot.model_cache import ROOT, rasa_env, training_files
 from ocop.text import fold, normalize_text
-from bench.data.heldout import load_heldout
 
 
 def test_rasa_data_validate_passes():
