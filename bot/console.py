@@ -6,14 +6,14 @@ payload, as the Zalo channel does.
 
 from __future__ import annotations
 
-import os
 import sys
 import uuid
 from typing import Dict, List
 
 import httpx
 
-from bot.rasa_client import DEFAULT_URL, RasaClient
+from bot.rasa_client import RasaClient
+from ocop.settings import get_settings
 
 
 def render(replies: List[Dict], choices: Dict[str, str]) -> None:
@@ -28,7 +28,7 @@ def render(replies: List[Dict], choices: Dict[str, str]) -> None:
 
 
 def main() -> int:
-    url = os.environ.get("RASA_URL", DEFAULT_URL)
+    url = get_settings().rasa_url
     sender = f"console:{uuid.uuid4().hex[:8]}"
     print("Trò chuyện với Trợ lý OCOP (gõ 'thoát' hoặc Ctrl-D để kết thúc).")
     choices: Dict[str, str] = {}

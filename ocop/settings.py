@@ -78,7 +78,6 @@ class Settings:
     action_port: int = 5055
     data_dir: Path = PROJECT_ROOT / "data"
     var_dir: Path = PROJECT_ROOT / "var"
-    models_dir: Path = PROJECT_ROOT / "models"
     knowledge_dir: Path = PROJECT_ROOT / "data" / "knowledge"
     office: Dict[str, str] = field(default_factory=dict)  # overrides of data/settings/office.yml
     reminder_offsets: Tuple[int, ...] = DEFAULT_REMINDER_OFFSETS
@@ -107,7 +106,6 @@ class Settings:
             action_port=int(get("ACTION_PORT") or 5055),
             data_dir=data_dir,
             var_dir=var_dir,
-            models_dir=Path(get("OCOP_MODELS_DIR") or PROJECT_ROOT / "models"),
             knowledge_dir=Path(get("OCOP_KNOWLEDGE_DIR") or data_dir / "knowledge"),
             office={key: env[f"OCOP_OFFICE_{key.upper()}"] for key in OFFICE_KEYS if get(f"OCOP_OFFICE_{key.upper()}")},
             reminder_offsets=_offsets(get("OCOP_REMINDER_OFFSETS")),

@@ -14,8 +14,8 @@ from bot.stack import free_port
 
 def test_stack_serves_and_stops_all_children_on_sigint(trained_model, tmp_path):
     rasa_port, action_port = free_port(), free_port()
-    env = {**rasa_env(), "RASA_PORT": str(rasa_port), "ACTION_PORT": str(action_port),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'ocop.db'}"}
+    env = {**rasa_env(), "RASA_URL": f"http://127.0.0.1:{rasa_port}", "ACTION_PORT": str(action_port),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'ocop.db'}", "OCOP_VAR_DIR": str(tmp_path)}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.stack"], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
