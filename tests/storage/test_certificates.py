@@ -10,11 +10,12 @@ from sqlalchemy import func, select
 
 from bot import cli
 from ocop.certificate_import import parse_file
+from ocop.settings import PROJECT_ROOT
 from ocop.storage import certificates
 from ocop.storage.db import Database
 from ocop.storage.models import Certificate
 
-SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
+SAMPLES = PROJECT_ROOT / "data" / "samples"
 HEADER = ["so gcn", "ten san pham", "chu the", "ma so thue", "hang sao", "co quan cap", "ngay cap"]
 GOOD = ["318/GCN-UBND", "Trà mãng cầu", "HTX Tân Lập", "0100109106", "4 sao", "UBND TP. Hồ Chí Minh", "15/03/2024"]
 
