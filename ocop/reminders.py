@@ -174,7 +174,7 @@ def deliver(db: Database, push: Push, now: dt.datetime, schedule: Schedule) -> D
         error: Optional[BaseException] = None
         try:
             push(reminder)
-        except Exception as exc:  # noqa: BLE001 - every failure is recorded and retried
+        except Exception as exc:  # every failure is recorded and retried
             error = exc
             logger.warning("Reminder %s not delivered: %s", delivery_id, type(exc).__name__)
         status = box.finish(delivery_id, error, now)

@@ -32,7 +32,7 @@ def empty_postgresql(url: str) -> str:
             metadata = MetaData()
             metadata.reflect(connection)
             metadata.drop_all(connection)
-    except Exception as error:  # noqa: BLE001 - any failure means CI is misconfigured
+    except Exception as error:  # any failure means CI is misconfigured
         pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL is unusable: {error}", returncode=3)
     finally:
         engine.dispose()
@@ -46,7 +46,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         try:
             with engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL is unreachable: {error}", returncode=3)
         finally:
             engine.dispose()
@@ -98,7 +98,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     try:
         with admin.begin() as connection:
             connection.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         pytest.exit(f"TEST_DATABASE_URL is set but PostgreSQL is unusable: {error}", returncode=3)
     separator = "&" if "?" in TEST_DATABASE_URL else "?"
     yield f"{TEST_DATABASE_URL}{separator}options=-csearch_path%3D{schema}"
