@@ -76,10 +76,17 @@ def import_certificates(db: Database, args: argparse.Namespace) -> int:
         print(f"Không tìm thấy tệp {path}", file=sys.stderr)
         return 2
     parsed = parse_file(path, today=local_now().date(), progress=not args.quiet)
+    if parsed.unreadable:
+        print(parsed.unreadable, file=sys.stderr)
+        print("Chưa nhập gì.", file=sys.stderr)
+        return 2
     if parsed.errors:
         print(f"{len(parsed.errors)} lỗi trong {parsed.rows} dòng dữ liệu:", file=sys.stderr)
         for error in parsed.errors:
             print(f"  {error}", file=sys.stderr)
+        if any(error.row == 1 for error in parsed.errors):  # the header: nothing can be read
+            print("Chưa nhập gì. Sửa dòng tiêu đề rồi chạy lại.", file=sys.stderr)
+            return 2
         if not args.skip_invalid:
             print("Chưa nhập gì. Sửa các dòng trên, hoặc chạy lại với --skip-invalid để bỏ qua chúng.", file=sys.stderr)
             return 1

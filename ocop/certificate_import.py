@@ -13,13 +13,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Text, Tuple
 
 from dateutil.relativedelta import relativedelta
+from openpyxl.utils.exceptions import InvalidFileException
 from stdnum.vn import mst
 
+from ocop.storage.certificates import number_key
 from ocop.text import fold
 
 VALIDITY_MONTHS = 36
@@ -61,6 +64,7 @@ class ParsedFile:
     records: List[Dict[Text, Any]] = field(default_factory=list)
     errors: List[RowError] = field(default_factory=list)
     rows: int = 0
+    unreadable: Optional[Text] = None  # the whole file could not be read: why, in Vietnamese
 
 
 def _key(header: Any) -> Text:
@@ -94,8 +98,17 @@ def read_rows(path: Path) -> Iterator[List[Any]]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         sample = handle.read(4096)
         handle.seek(0)
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+        except csv.Error:  # one column, or no separator the sniffer recognises
+            dialect = csv.excel
         yield from csv.reader(handle, dialect)
+
+
+UNREADABLE = (
+    "Không đọc được tệp {name}: {why}. Hãy lưu lại bằng Excel dưới dạng .xlsx, "
+    "hoặc CSV UTF-8 (phân cách bằng dấu phẩy hoặc chấm phẩy), dòng đầu là tiêu đề cột."
+)
 
 
 def parse_date(value: Any) -> Optional[dt.date]:
@@ -197,7 +210,16 @@ def parse_file(path: Path, today: Optional[dt.date] = None, progress: bool = Fal
     """Every record of the file, or the reasons each bad row was refused."""
     today = today or dt.date.today()
     result = ParsedFile()
-    rows = read_rows(path)
+    try:
+        return _parse_rows(read_rows(path), result, today, progress)
+    except UnicodeDecodeError:
+        why = "tệp không phải văn bản UTF-8"
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException):
+        why = "tệp hỏng hoặc không phải bảng tính Excel/CSV"
+    return ParsedFile(unreadable=UNREADABLE.format(name=path.name, why=why))
+
+
+def _parse_rows(rows: Iterator[List[Any]], result: ParsedFile, today: dt.date, progress: bool) -> ParsedFile:
     header = next(rows, None)
     if header is None:
         result.errors.append(RowError(1, "-", "tệp trống"))
@@ -217,11 +239,12 @@ def parse_file(path: Path, today: Optional[dt.date] = None, progress: bool = Fal
         result.rows += 1
         cells = {name: raw[index] if index < len(raw) else None for name, index in columns.items()}
         record, errors = parse_record(cells, number, today)
-        if record is not None and record["number"] in seen:
-            errors = [RowError(number, TITLES["number"], f"trùng với dòng {seen[record['number']]}")]
+        key = number_key(record["number"]) if record is not None else ""
+        if key in seen:
+            errors = [RowError(number, TITLES["number"], f"trùng với dòng {seen[key]}")]
             record = None
         result.errors.extend(errors)
         if record is not None:
-            seen[record["number"]] = number
+            seen[key] = number
             result.records.append(record)
     return result

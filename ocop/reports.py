@@ -2,7 +2,10 @@
 
 Storage returns data; this module turns it into rows with Vietnamese
 headers, dates as dd/mm/yyyy and labels instead of keys. CSV is UTF-8 with a
-byte-order mark so that Excel shows the accents.
+byte-order mark so that Excel shows the accents. Text typed by producers
+never becomes a formula: a cell starting with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return is written as text in xlsx and prefixed with ``'``
+in CSV.
 """
 
 from __future__ import annotations
@@ -83,6 +86,13 @@ def expiring_rows(db: Database, today: dt.date, days: int) -> Iterator[List[Any]
                (c.expiry_date - today).days, f"Có ({c.reachable_on})" if c.reachable_on else "Không"]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _looks_like_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
 def write_xlsx(rows: Iterable[Sequence[Any]], path: Path, title: Text = "Dữ liệu") -> int:
     """Rows to an .xlsx with a bold, frozen header; the number of data rows."""
     from openpyxl import Workbook
@@ -95,6 +105,9 @@ def write_xlsx(rows: Iterable[Sequence[Any]], path: Path, title: Text = "Dữ li
     for row in rows:
         sheet.append(list(row))
         count += 1
+        for cell in sheet[sheet.max_row]:
+            if _looks_like_formula(cell.value):
+                cell.data_type = "s"  # text, never evaluated
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -111,7 +124,7 @@ def write_csv(rows: Iterable[Sequence[Any]], path: Path) -> int:
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(["'" + value if _looks_like_formula(value) else value for value in row])
             count += 1
     return max(count, 0)
 

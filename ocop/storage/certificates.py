@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ocop.storage import audit, chat_users
@@ -28,12 +28,14 @@ def number_key(number: Text) -> Text:
 
 def upsert(db: Database, records: Iterable[Dict[str, Any]], actor: Text = "cli") -> Tuple[int, int, int]:
     """Insert or update every record (keyed on the number) in one transaction: (created, updated, unchanged)."""
-    created = updated = unchanged = 0
+    created = updated = unchanged = unlinked = 0
     with db.session() as session:
         producers = dict(session.execute(select(Producer.tax_code, Producer.id)).all())
         existing = {number_key(c.number): c for c in session.execute(select(Certificate)).scalars()}
         for record in records:
             certificate = existing.get(number_key(record["number"]))
+            if certificate is not None and certificate.holder_tax_code != record["holder_tax_code"]:
+                unlinked += _unlink_certificate(session, certificate.id)
             if certificate is None:
                 certificate = Certificate()
                 session.add(certificate)
@@ -48,8 +50,18 @@ def upsert(db: Database, records: Iterable[Dict[str, Any]], actor: Text = "cli")
                 else:
                     unchanged += 1
         audit.record(session, actor, "imported", "certificate",
-                     details={"created": created, "updated": updated, "unchanged": unchanged})
+                     details={"created": created, "updated": updated, "unchanged": unchanged,
+                              "unlinked_after_holder_change": unlinked})
     return created, updated, unchanged
+
+
+def _unlink_certificate(session: Session, certificate_id: int) -> int:
+    """The holder changed: chats linked to the former holder no longer get this certificate's reminders."""
+    return session.execute(
+        update(CertificateSubscription)
+        .where(CertificateSubscription.certificate_id == certificate_id, CertificateSubscription.active.is_(True))
+        .values(active=False).execution_options(synchronize_session=False)
+    ).rowcount
 
 
 @dataclass(frozen=True)

@@ -155,5 +155,6 @@ def all_since(db: Database, since: Optional[dt.date] = None) -> Iterator[Tuple[P
     with db.session() as session:
         query = select(PreRegistration, Producer).join(Producer, PreRegistration.producer_id == Producer.id)
         if since is not None:
-            query = query.where(PreRegistration.created_at >= dt.datetime.combine(since, dt.time.min, tzinfo=VIETNAM))
+            start = dt.datetime.combine(since, dt.time.min, tzinfo=VIETNAM).astimezone(dt.timezone.utc)
+            query = query.where(PreRegistration.created_at >= start)  # UTC: SQLite compares the text
         yield from (tuple(row) for row in session.execute(query.order_by(PreRegistration.id)))

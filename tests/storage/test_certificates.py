@@ -83,3 +83,33 @@ def test_linking_needs_number_and_tax_code(db: Database, tmp_path: Path) -> None
     assert certificates.linked(db, "rest", "u2") == []
     assert certificates.unlink_all(db, "rest", "u1") == 1
     assert certificates.linked(db, "rest", "u1") == []
+
+
+def test_numbers_differing_only_in_case_are_one_certificate(tmp_path: Path) -> None:
+    lower = [GOOD[0].lower(), *GOOD[1:]]
+    parsed = parse_file(write_csv(tmp_path / "d.csv", GOOD, lower))
+    assert [str(e) for e in parsed.errors] == ['Dòng 3, cột "Số chứng nhận": trùng với dòng 2']
+
+
+def test_a_new_holder_unlinks_the_chats_of_the_former_one(db: Database, tmp_path: Path) -> None:
+    certificates.upsert(db, parse_file(write_csv(tmp_path / "a.csv", GOOD)).records)
+    assert certificates.link(db, "rest", "u1", "318/GCN-UBND", "0100109106") is not None
+    moved = [*GOOD[:3], "0312345673", *GOOD[4:]]
+    assert certificates.upsert(db, parse_file(write_csv(tmp_path / "b.csv", moved)).records) == (0, 1, 0)
+    assert certificates.linked(db, "rest", "u1") == []
+
+
+def test_unreadable_files_get_a_vietnamese_error_and_exit_2(db: Database, tmp_path: Path, monkeypatch,
+                                                             capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    one_column = tmp_path / "mot-cot.csv"
+    one_column.write_text("so gcn\n318/GCN-UBND\n", encoding="utf-8")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(";".join(HEADER).encode() + b"\n318;Tr\xe0;HTX;0100109106;4;UBND;15/03/2024\n")
+    for path in (broken, one_column, latin):
+        assert cli.main(["import", "certificates", str(path), "--quiet"]) == 2
+        error = capsys.readouterr().err
+        assert ("Không đọc được tệp" in error or "thiếu cột" in error) and "Traceback" not in error
+    assert count(db) == 0

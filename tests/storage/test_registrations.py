@@ -89,3 +89,24 @@ def test_export_xlsx_and_csv_with_vietnamese_headers(db: Database, tmp_path, mon
     assert cli.main(["export", "registrations", "--format", "csv", "--since", tomorrow, "-o", csv_file]) == 0
     lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("Mã hồ sơ,") and len(lines) == 1
+
+
+def test_exported_text_never_becomes_a_formula(db: Database, tmp_path, monkeypatch) -> None:
+    formula = '=HYPERLINK("http://x.invalid","bấm")'
+    registrations.submit(db, submission(product_name=formula, description="@SUM(1)"))
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    assert cli.main(["export", "registrations", "--format", "xlsx", "-o", str(tmp_path / "r.xlsx")]) == 0
+    cells = list(openpyxl.load_workbook(tmp_path / "r.xlsx").active.iter_rows(min_row=2))[0]
+    assert (cells[3].value, cells[3].data_type) == (formula, "s")
+    assert (cells[5].value, cells[5].data_type) == ("@SUM(1)", "s")
+    assert cli.main(["export", "registrations", "--format", "csv", "-o", str(tmp_path / "r.csv")]) == 0
+    assert "'=HYPERLINK(" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+
+
+def test_since_is_midnight_in_vietnam(db: Database) -> None:
+    registrations.submit(db, submission())
+    with db.session() as session:  # 30/11 06:30 in Vietnam is 29/11 23:30 UTC
+        session.execute(PreRegistration.__table__.update().values(
+            created_at=dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.timezone.utc)))
+    assert len(list(registrations.all_since(db, dt.date(2026, 11, 30)))) == 1
+    assert list(registrations.all_since(db, dt.date(2026, 12, 1))) == []
