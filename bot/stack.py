@@ -234,7 +234,10 @@ def main() -> int:
     def _stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
+    # Installed explicitly for both: a shell's background job inherits an ignored
+    # SIGINT, which Python would otherwise keep.
     signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     try:
         stack.start()
         print(

@@ -1,5 +1,6 @@
-"""`make run`'s program: serves the REST channel, stops every child on Ctrl-C."""
+"""`make run`'s program: serves the REST channel, stops every child on SIGINT and SIGTERM."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -7,19 +8,28 @@ import time
 
 import httpx
 import psutil
+import pytest
 
 from bot.model_cache import ROOT, rasa_env
 from bot.stack import free_port
 
 
-def test_stack_serves_and_stops_all_children_on_sigint(trained_model, tmp_path):
+def ignoring_sigint() -> None:
+    """What a shell does to a background job (`make run &`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("stop_with", [signal.SIGINT, signal.SIGTERM])
+def test_stack_serves_and_stops_all_children(trained_model, tmp_path, stop_with):
     rasa_port, action_port = free_port(), free_port()
     env = {**rasa_env(), "RASA_URL": f"http://127.0.0.1:{rasa_port}", "ACTION_PORT": str(action_port),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'ocop.db'}", "OCOP_VAR_DIR": str(tmp_path)}
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.stack"], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        preexec_fn=ignoring_sigint,
     )
+    children = []
     try:
         deadline = time.monotonic() + 240
         for line in process.stdout:
@@ -33,9 +43,19 @@ def test_stack_serves_and_stops_all_children_on_sigint(trained_model, tmp_path):
         assert any("Xin chào" in (r.get("text") or "") for r in replies)
         children = psutil.Process(process.pid).children(recursive=True)
         assert len(children) >= 3  # action server, Rasa, bot process
-    finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop_with)
         process.wait(timeout=60)
-    time.sleep(1)
-    alive = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
-    assert not alive
+        time.sleep(1)
+        alive = [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE]
+        assert not alive
+    finally:  # whatever failed above, nothing is left running
+        for child in children:
+            try:
+                os.killpg(child.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=30)
