@@ -1,28 +1,40 @@
-"""“Hủy” inside any form: the form ends, its answers are dropped, nothing is written."""
+"""“Hủy” inside any form: the form ends, its answers are dropped, nothing is written.
+
+The form is the active loop of the conversation; the slots to clear are its
+``required_slots`` in the domain, so a new form needs no change here (a
+farewell of its own is optional).
+"""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import certificates, preregistration, renewal
+FAREWELLS = {
+    "preregistration_form": "Đã hủy đăng ký sơ bộ, tôi không lưu thông tin nào.",
+    "certificate_link_form": "Đã hủy liên kết chứng nhận, tôi không lưu thông tin nào.",
+    "renewal_form": "Vâng, bạn trả lời sau cũng được: nhắn \"gặp cán bộ\" hoặc chờ lần nhắc tiếp theo.",
+}
+DEFAULT_FAREWELL = "Đã hủy."
+
+
+def form_slots(form: Optional[Text], domain: Dict[Text, Any]) -> List[Text]:
+    """The required slots of ``form`` in the domain; none when no form is active."""
+    return list(((domain.get("forms") or {}).get(form) or {}).get("required_slots") or [])
 
 
 class ActionCancelForm(Action):
-    """Ends whichever form is active and clears the slots of every form."""
+    """Ends the active form and clears its slots."""
 
     def name(self) -> Text:
         return "action_cancel_form"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        what = {
-            preregistration.FORM: "Đã hủy đăng ký sơ bộ, tôi không lưu thông tin nào.",
-            certificates.FORM: "Đã hủy liên kết chứng nhận, tôi không lưu thông tin nào.",
-            renewal.FORM: "Vâng, bạn trả lời sau cũng được: nhắn \"gặp cán bộ\" hoặc chờ lần nhắc tiếp theo.",
-        }.get(tracker.active_loop.get("name"), "Đã hủy.")
-        dispatcher.utter_message(text=f"{what} Bạn cần hỗ trợ gì thêm về OCOP cứ nhắn nhé.")
-        slots = preregistration.FORM_SLOTS + certificates.SLOTS + ["cert_linked", renewal.SLOT]
-        return [ActiveLoop(None)] + [SlotSet(slot, None) for slot in slots] + [SlotSet("requested_slot", None)]
+        form = (tracker.active_loop or {}).get("name")
+        farewell = FAREWELLS.get(form, DEFAULT_FAREWELL)
+        dispatcher.utter_message(text=f"{farewell} Bạn cần hỗ trợ gì thêm về OCOP cứ nhắn nhé.")
+        slots = form_slots(form, domain) + ["requested_slot"]
+        return [ActiveLoop(None)] + [SlotSet(slot, None) for slot in slots]

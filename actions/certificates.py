@@ -13,13 +13,14 @@ import datetime as dt
 import re
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import validators as v
 from actions.chat_account import chat_account
-from actions.form_turns import answers_the_form, is_digression, message_text
+from actions.form_turns import REQUESTED_SLOT, FormTurns, answered_slot, message_text
 from actions.runtime import database, settings
 from ocop.reports import CERTIFICATE_STATUS
 from ocop.storage import certificates
@@ -27,6 +28,8 @@ from ocop.vietnam_time import local_now
 
 FORM = "certificate_link_form"
 SLOTS = ["cert_number", "cert_tax_code"]
+# What an ``extract_<slot>`` or ``validate_<slot>`` hook returns: slot values.
+Slots = Dict[Text, Any]
 _NUMBER = re.compile(r"\d{1,6}\s*/\s*[\w\-đĐ.]+(?:\s*/\s*[\w\-đĐ.]+)*|\d{1,6}\s*-\s*[A-Za-zĐđ][\w\-]*", re.UNICODE)
 
 
@@ -44,7 +47,8 @@ def describe(view: certificates.CertificateView, today: dt.date) -> Text:
     left = f"còn {days} ngày" if days >= 0 else f"đã quá hạn {-days} ngày"
     return (
         f"• {view.product_name} – {view.star_rating} sao, giấy chứng nhận số {view.number}, cấp ngày "
-        f"{view.issue_date:%d/%m/%Y}, hết hạn {view.expiry_date:%d/%m/%Y} ({left}; {CERTIFICATE_STATUS.get(view.status, view.status)})"
+        f"{view.issue_date:%d/%m/%Y}, hết hạn {view.expiry_date:%d/%m/%Y} "
+        f"({left}; {CERTIFICATE_STATUS.get(view.status, view.status)})"
     )
 
 
@@ -63,44 +67,56 @@ def reminder_promise() -> Text:
     )
 
 
-class ValidateCertificateLinkForm(FormValidationAction):
+NUMBER_HINT = "Số chứng nhận thường có dạng \"318/GCN-UBND\" (in trên giấy chứng nhận). Bạn nhập lại giúp tôi nhé."
+MISMATCH = (
+    "Số chứng nhận và mã số thuế không khớp với dữ liệu của cơ quan cấp, nên tôi chưa thể liên kết. "
+    "Bạn kiểm tra lại số in trên giấy chứng nhận (nhắn \"hủy\" để dừng)."
+)
+
+
+class ValidateCertificateLinkForm(FormTurns):
     """Reads the certificate number and the tax code; links when both match."""
+
+    shaped_slots = frozenset(SLOTS)
 
     def name(self) -> Text:
         return "validate_certificate_link_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        requested = tracker.get_slot("requested_slot")
+    def extract_cert_number(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        """The answer to the question, or a number given in the request that starts the form."""
         text = message_text(tracker)
-        if requested is None:  # activation: a number in the request itself is kept
+        if tracker.get_slot(REQUESTED_SLOT) is None:  # activation: a number in the request itself is kept
             number = certificate_number(tracker, text)
-            if number:
-                return [SlotSet("cert_number", number), SlotSet("requested_slot", "cert_tax_code")]
-            return [SlotSet("requested_slot", "cert_number")]
-        ok = bool(certificate_number(tracker, text)) if requested == "cert_number" else v.check_tax_code(
-            text, v.HOUSEHOLD_BUSINESS).ok
-        if not answers_the_form(tracker, FORM):
-            return [SlotSet("requested_slot", requested)]
-        if is_digression(tracker, ok, shaped=True):
-            return []
-        if requested == "cert_number":
-            if not ok:
-                dispatcher.utter_message(text="Số chứng nhận thường có dạng \"318/GCN-UBND\" (in trên giấy chứng nhận). Bạn nhập lại giúp tôi nhé.")
-                return [SlotSet("cert_number", None), SlotSet("requested_slot", "cert_number")]
-            return [SlotSet("cert_number", certificate_number(tracker, text)), SlotSet("requested_slot", "cert_tax_code")]
-        checked = v.check_tax_code(text, v.HOUSEHOLD_BUSINESS)
+            return {"cert_number": number} if number else {}
+        return {"cert_number": text} if answered_slot(tracker, FORM) == "cert_number" else {}
+
+    def extract_cert_tax_code(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return {"cert_tax_code": message_text(tracker)} if answered_slot(tracker, FORM) == "cert_tax_code" else {}
+
+    def validate_cert_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        number = certificate_number(tracker, str(value))
+        if not number:
+            dispatcher.utter_message(text=NUMBER_HINT)
+        return {"cert_number": number or None}
+
+    def validate_cert_tax_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        """The tax code's format, then the registry: both must match to link the chat user."""
+        if answered_slot(tracker, FORM) != "cert_tax_code":
+            return {"cert_tax_code": value}  # not this message's answer: never linked again
+        checked = v.check_tax_code(value, v.HOUSEHOLD_BUSINESS)
         if not checked.ok:
             dispatcher.utter_message(text=checked.error)
-            return [SlotSet("cert_tax_code", None), SlotSet("requested_slot", "cert_tax_code")]
+            return {"cert_tax_code": None}
         channel, user_id = chat_account(tracker)
         view = certificates.link(database(), channel, user_id, tracker.get_slot("cert_number"), checked.value)
         if view is None:
-            dispatcher.utter_message(
-                text="Số chứng nhận và mã số thuế không khớp với dữ liệu của cơ quan cấp, nên tôi chưa thể liên kết. "
-                "Bạn kiểm tra lại số in trên giấy chứng nhận (nhắn \"hủy\" để dừng)."
-            )
-            return [SlotSet("cert_number", None), SlotSet("cert_tax_code", None), SlotSet("requested_slot", "cert_number")]
-        return [SlotSet("cert_tax_code", checked.value), SlotSet("cert_linked", view.number), SlotSet("requested_slot", None)]
+            dispatcher.utter_message(text=MISMATCH)
+            return {"cert_number": None, "cert_tax_code": None}  # asked again from the number
+        return {"cert_tax_code": checked.value, "cert_linked": view.number}
 
 
 def show_linked(dispatcher: CollectingDispatcher, views: List[certificates.CertificateView], heading: Text) -> None:
@@ -144,7 +160,10 @@ class ActionUnsubscribeReminders(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         channel, user_id = chat_account(tracker)
         if certificates.unlink_all(database(), channel, user_id):
-            dispatcher.utter_message(text="Đã hủy nhắc hạn: tôi sẽ không gửi nhắc hạn chứng nhận cho bạn nữa. Muốn nhận lại, bạn nhắn \"nhắc hạn chứng nhận\".")
+            dispatcher.utter_message(
+                text="Đã hủy nhắc hạn: tôi sẽ không gửi nhắc hạn chứng nhận cho bạn nữa. "
+                "Muốn nhận lại, bạn nhắn \"nhắc hạn chứng nhận\"."
+            )
         else:
             dispatcher.utter_message(text="Tài khoản này hiện không nhận nhắc hạn chứng nhận nào.")
         return []

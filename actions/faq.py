@@ -1,7 +1,7 @@
 """Answer OCOP questions from the knowledge base, with follow-up buttons.
 
-Also runs when a question interrupts the pre-registration form; the form then
-asks its question again.
+Also runs when a question interrupts a form (``data/rules_questions.yml``);
+the form then asks its question again.
 """
 
 from __future__ import annotations

@@ -1,23 +1,38 @@
 """What a message means inside a form: an answer to the question, or a digression.
 
-Shared by the forms of ``actions/``. A digression (a FAQ question, "giúp",
-"gặp cán bộ", "hủy") makes the form's validation return nothing, so Rasa
-rejects the form and a rule answers the message; the form then asks its
-question again. An answer that the NLU took for a question still counts as an
-answer when it passes the slot's check and has a recognisable shape (or the
-NLU was unsure).
+``FormTurns`` is the base of the forms' validation actions. It reads answers
+with rasa-sdk's own hooks (``required_slots``, ``extract_<slot>``,
+``validate_<slot>``); it only decides first whether the message is an answer
+at all. A digression (a FAQ question, "giúp", "gặp cán bộ", "hủy") gets no
+events, so Rasa rejects the form and a rule of ``data/rules_questions.yml``
+answers the message; the form then asks its question again. An answer that the
+NLU took for a question still counts as an answer when it passes the slot's
+check and has a recognisable shape (or the NLU was unsure).
 """
 
 from __future__ import annotations
 
-from typing import Text
+import abc
+import enum
+from typing import Any, Dict, FrozenSet, List, Optional, Text
 
-from rasa_sdk import Tracker
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.validators import clean
 
+REQUESTED_SLOT = "requested_slot"
 DIGRESSIONS = {"help", "human_handoff"}
 INTERRUPTING_CONFIDENCE = 0.8
+
+
+class Turn(enum.Enum):
+    """How a message inside a form is read."""
+
+    ANSWER = "answer"
+    DIGRESSION = "digression"
+    UNSURE = "unsure"  # taken for a question: an answer only if it passes the slot's check
 
 
 def message_text(tracker: Tracker) -> Text:
@@ -36,14 +51,63 @@ def answers_the_form(tracker: Tracker, form: Text) -> bool:
     return True
 
 
-def is_digression(tracker: Tracker, answer_ok: bool, shaped: bool) -> bool:
-    """A question, a call for help or a cancellation rather than an answer."""
+def answered_slot(tracker: Tracker, form: Text) -> Optional[Text]:
+    """The slot the latest message answers: the requested one, or None while the
+    form starts or when it asks again after a digression."""
+    requested = tracker.get_slot(REQUESTED_SLOT)
+    return requested if requested and answers_the_form(tracker, form) else None
+
+
+def classify(tracker: Tracker, shaped: bool) -> Turn:
+    """A question, a call for help or a cancellation rather than an answer?"""
     intent = tracker.latest_message.get("intent") or {}
     name = intent.get("name") or ""
     if name == "cancel":
-        return True
+        return Turn.DIGRESSION
     if not (name.startswith("faq_") or name in DIGRESSIONS):
-        return False
-    if "?" in message_text(tracker) or not answer_ok:
-        return True
-    return not (shaped or (intent.get("confidence") or 0.0) < INTERRUPTING_CONFIDENCE)
+        return Turn.ANSWER
+    if "?" in message_text(tracker):
+        return Turn.DIGRESSION
+    if shaped or (intent.get("confidence") or 0.0) < INTERRUPTING_CONFIDENCE:
+        return Turn.UNSURE
+    return Turn.DIGRESSION
+
+
+class FormTurns(FormValidationAction):
+    """A form's validation action that leaves digressions to the rules."""
+
+    #: Slots whose answers have a recognisable shape: an answer that passes
+    #: their check is an answer even when the NLU read it as a question.
+    shaped_slots: FrozenSet[Text] = frozenset()
+
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """``validate_<form name>``."""
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        slot = answered_slot(tracker, self.form_name())
+        turn = Turn.ANSWER if slot is None else classify(tracker, slot in self.shaped_slots)
+        if turn is Turn.DIGRESSION:
+            return []  # the form is rejected and a rule handles the message
+        if turn is Turn.ANSWER:
+            return await super().run(dispatcher, tracker, domain)
+        # Unsure: read it as an answer, but say nothing unless it is one.
+        replies = CollectingDispatcher()
+        events = await super().run(replies, tracker, domain)
+        if await self.asks_again(slot, dispatcher, tracker, domain):
+            return []
+        dispatcher.messages.extend(replies.messages)
+        return events
+
+    async def asks_again(
+        self, slot: Text, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> bool:
+        """Whether, after validation, the form would ask ``slot`` again: the answer was not accepted."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        missing = [name for name in required if tracker.get_slot(name) is None]
+        return bool(missing) and missing[0] == slot

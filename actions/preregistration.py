@@ -2,13 +2,15 @@
 
 Rasa's ``preregistration_form`` asks one question at a time (``utter_ask_*``
 responses, ``action_ask_reg_confirmed`` for the summary). Every slot has a
-custom mapping: ``validate_preregistration_form`` reads the producer's message
-as the answer to the requested question, or as a correction ("sửa số điện
-thoại thành 0987…") of any field, and checks it with ``actions.validators``.
-A question asked in the middle (a FAQ, "giúp", "gặp cán bộ", "hủy") is left to
-the rules of ``data/rules_registration.yml`` (see ``actions/form_turns.py``);
-an answer the NLU took for a question ("trà" for the product group) still
-counts as an answer.
+custom mapping, filled with rasa-sdk's hooks in
+``validate_preregistration_form``: ``extract_<slot>`` reads the producer's
+message as the answer to the requested question, or, into ``reg_confirmed``,
+as the answer to the summary or a correction ("sửa số điện thoại thành
+0987…") of any field; ``validate_<slot>`` checks it once with
+``actions.validators``. A question asked in the middle (a FAQ, "giúp", "gặp
+cán bộ", "hủy") is left to the rules of ``data/rules_questions.yml`` (see
+``actions/form_turns.py``); an answer the NLU took for a question ("trà" for
+the product group) still counts as an answer.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ import logging
 import re
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions import validators as v
-from ocop.address import Address
 from actions.chat_account import chat_account
-from actions.form_turns import answers_the_form, is_digression, message_text
+from actions.form_turns import REQUESTED_SLOT, FormTurns, answered_slot, message_text
 from actions.runtime import database
+from ocop.address import Address
 from ocop.reports import REGISTRATION_STATUS
 from ocop.storage import registrations
 from ocop.text import fold
@@ -50,6 +53,8 @@ FIELDS: Tuple[Tuple[Text, Text], ...] = (
 )
 FIELD_SLOTS = [name for name, _ in FIELDS]
 FORM_SLOTS = FIELD_SLOTS + [CONFIRMED]
+# What an ``extract_<slot>`` or ``validate_<slot>`` hook returns: slot values.
+Slots = Dict[Text, Any]
 # Slots whose answers have a recognisable shape: an answer that passes their
 # check is an answer even when the NLU read it as a question.
 SHAPED = {"subject_type", "tax_code", "phone", "email", "address", "product_group", "has_quality_docs"}
@@ -126,8 +131,14 @@ def summary(tracker: Tracker) -> Text:
         lines.append(f"• {title}: {shown(slot, value)}")
     address = tracker.get_slot("address") or {}
     if address.get("converted"):
-        lines.append(f"  (bạn ghi theo địa giới cũ: \"{address.get('original')}\"; tôi đã đổi sang đơn vị hành chính mới từ 1/7/2025)")
-    lines.append("Nếu đúng, bấm \"Xác nhận\". Muốn sửa, bạn nhắn ví dụ: \"sửa số điện thoại thành 0912 345 678\". Nhắn \"hủy\" để bỏ.")
+        lines.append(
+            f"  (bạn ghi theo địa giới cũ: \"{address.get('original')}\"; "
+            "tôi đã đổi sang đơn vị hành chính mới từ 1/7/2025)"
+        )
+    lines.append(
+        "Nếu đúng, bấm \"Xác nhận\". Muốn sửa, bạn nhắn ví dụ: \"sửa số điện thoại thành 0912 345 678\". "
+        "Nhắn \"hủy\" để bỏ."
+    )
     return "\n".join(lines)
 
 
@@ -157,91 +168,195 @@ UNREGISTERED_MESSAGE = (
 )
 
 
-def read_message(tracker: Tracker, dispatcher: CollectingDispatcher) -> List[EventType]:
-    """Slot events for the latest message read as an answer, a correction or a confirmation."""
-    requested = tracker.get_slot("requested_slot")
+def correction(tracker: Tracker) -> Optional[Tuple[Text, Text]]:
+    """(slot, new value) when the latest message corrects a field ("sửa số điện thoại thành 0987…")."""
     text = message_text(tracker)
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     wants_change = re.search(r"(?<!\w)(?:sua|doi|chinh|thay|nham)(?!\w)", fold(text).lower())
-    correction = find_correction(text) if intent == "correct_value" or (requested == CONFIRMED and wants_change) else None
-    if correction is not None:
-        return correct(*correction, tracker, dispatcher)
-    if requested == CONFIRMED:
-        return confirm(text, intent, dispatcher)
+    if intent == "correct_value" or (tracker.get_slot(REQUESTED_SLOT) == CONFIRMED and wants_change):
+        return find_correction(text)
+    return None
+
+
+def target(tracker: Tracker) -> Optional[Text]:
+    """The slot the latest message is read into: the requested field, or ``reg_confirmed``
+    for the answer to the summary and for a correction of any field; None when the
+    form starts or asks again after a digression."""
+    requested = answered_slot(tracker, FORM)
     if requested not in FIELD_SLOTS:
-        return []
-    checked = check(requested, text, tracker)
+        return requested if requested == CONFIRMED else None
+    return CONFIRMED if correction(tracker) is not None else requested
+
+
+def read(slot: Text, tracker: Tracker) -> Slots:
+    """``extract_<slot>``: the message's text when it is read into ``slot``."""
+    return {slot: message_text(tracker)} if target(tracker) == slot else {}
+
+
+def accept(slot: Text, value: Any, tracker: Tracker, dispatcher: CollectingDispatcher) -> Slots:
+    """``validate_<field>``: the checked value, or None with a message saying what is accepted."""
+    if target(tracker) != slot:
+        return {slot: value}  # kept from before (the form started again after a failed submission)
+    checked = check(slot, value, tracker)
     if not checked.ok:
         dispatcher.utter_message(text=checked.error)
-        return [SlotSet(requested, None)]
-    if requested == "subject_type" and checked.value == v.UNREGISTERED_HOUSEHOLD:
+        return {slot: None}
+    if slot == "subject_type" and checked.value == v.UNREGISTERED_HOUSEHOLD:
         dispatcher.utter_message(text=UNREGISTERED_MESSAGE)
-    if requested == "address" and checked.value.converted:
+    if slot == "address" and checked.value.converted:
         note = f" {checked.value.note}" if checked.value.note else ""
         dispatcher.utter_message(
             text=f"Địa chỉ theo đơn vị hành chính mới (từ 1/7/2025): {checked.value.full}.{note} "
             "Bạn sẽ xác nhận lại ở bước cuối."
         )
-    return [SlotSet(requested, _stored(requested, checked))]
+    return {slot: _stored(slot, checked)}
 
 
-def correct(slot: Text, value: Text, tracker: Tracker, dispatcher: CollectingDispatcher) -> List[EventType]:
+def correct(slot: Text, value: Text, tracker: Tracker, dispatcher: CollectingDispatcher) -> Slots:
     """"sửa <field> thành <value>": check and replace one field, then confirm again."""
     title = dict(FIELDS)[slot].lower()
     if not value:
         dispatcher.utter_message(text=f"Bạn muốn sửa {title} thành gì? Ví dụ: \"sửa {title} thành …\".")
-        return [SlotSet(CONFIRMED, None)]
+        return {CONFIRMED: None}
     checked = check(slot, value, tracker)
     if not checked.ok:
         dispatcher.utter_message(text=checked.error)
-        return [SlotSet(CONFIRMED, None)]
+        return {CONFIRMED: None}
     dispatcher.utter_message(text=f"Đã sửa {title}: {checked.shown}.")
-    return [SlotSet(slot, _stored(slot, checked)), SlotSet(CONFIRMED, None)]
+    return {slot: _stored(slot, checked), CONFIRMED: None}
 
 
-def confirm(text: Text, intent: Optional[Text], dispatcher: CollectingDispatcher) -> List[EventType]:
+def confirm(text: Text, intent: Optional[Text], dispatcher: CollectingDispatcher) -> Slots:
     """The answer to the summary: confirmed, or asked what to fix."""
     words = fold(text).lower().strip(" .!")
     if intent == "affirm" or text == "/affirm" or words in ("xac nhan", "dong y", "dung", "dung roi", "ok", "gui"):
-        return [SlotSet(CONFIRMED, True)]
+        return {CONFIRMED: True}
     dispatcher.utter_message(
         text="Bạn muốn sửa mục nào? Nhắn ví dụ: \"sửa số điện thoại thành 0912 345 678\" "
         "hoặc \"sửa địa chỉ thành …\". Nhắn \"hủy\" nếu không muốn đăng ký nữa."
     )
-    return [SlotSet(CONFIRMED, None)]
+    return {CONFIRMED: None}
 
 
-def next_requested(tracker: Tracker, events: List[EventType]) -> EventType:
-    """``requested_slot`` after ``events``: the first empty slot, None when the form is done."""
-    values = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
-    values.update({e["name"]: e["value"] for e in events if e.get("event") == "slot"})
-    if values["subject_type"] == v.UNREGISTERED_HOUSEHOLD:
-        return SlotSet("requested_slot", None)  # the form ends; nothing is written
-    missing = [slot for slot in FORM_SLOTS if values[slot] is None]
-    return SlotSet("requested_slot", missing[0] if missing else None)
+class ValidatePreregistrationForm(FormTurns):
+    """Reads each answer or correction (``extract_<slot>``) and checks it (``validate_<slot>``)."""
 
-
-class ValidatePreregistrationForm(FormValidationAction):
-    """Reads each answer or correction and checks it."""
+    shaped_slots = frozenset(SHAPED)
 
     def name(self) -> Text:
         return "validate_preregistration_form"
 
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[EventType]:
-        slot = tracker.get_slot("requested_slot")
-        answer_ok = slot in FIELD_SLOTS and check(slot, message_text(tracker), tracker).ok
-        if not answers_the_form(tracker, FORM):
-            events: List[EventType] = []  # back from a digression: nothing new to read
-        elif is_digression(tracker, answer_ok, slot in SHAPED):
-            return []  # the form is rejected and a rule handles the message
-        else:
-            events = read_message(tracker, dispatcher)
-        return events + [next_requested(tracker, events)]
+    async def required_slots(
+        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Text]:
+        """Every question; a household without a business registration stops after the first (nothing is written)."""
+        if tracker.get_slot("subject_type") == v.UNREGISTERED_HOUSEHOLD:
+            return ["subject_type"]
+        return domain_slots
+
+    def extract_subject_type(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read("subject_type", tracker)
+
+    def extract_subject_name(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read("subject_name", tracker)
+
+    def extract_representative(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read("representative", tracker)
+
+    def extract_tax_code(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read("tax_code", tracker)
+
+    def extract_phone(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read("phone", tracker)
+
+    def extract_email(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read("email", tracker)
+
+    def extract_address(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read("address", tracker)
+
+    def extract_product_name(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read("product_name", tracker)
+
+    def extract_product_group(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read("product_group", tracker)
+
+    def extract_product_description(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return read("product_description", tracker)
+
+    def extract_has_quality_docs(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read("has_quality_docs", tracker)
+
+    def extract_reg_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read(CONFIRMED, tracker)
+
+    def validate_subject_type(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("subject_type", value, tracker, dispatcher)
+
+    def validate_subject_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("subject_name", value, tracker, dispatcher)
+
+    def validate_representative(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("representative", value, tracker, dispatcher)
+
+    def validate_tax_code(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("tax_code", value, tracker, dispatcher)
+
+    def validate_phone(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("phone", value, tracker, dispatcher)
+
+    def validate_email(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("email", value, tracker, dispatcher)
+
+    def validate_address(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("address", value, tracker, dispatcher)
+
+    def validate_product_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("product_name", value, tracker, dispatcher)
+
+    def validate_product_group(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("product_group", value, tracker, dispatcher)
+
+    def validate_product_description(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("product_description", value, tracker, dispatcher)
+
+    def validate_has_quality_docs(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        return accept("has_quality_docs", value, tracker, dispatcher)
+
+    def validate_reg_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        """The answer to the summary, or a correction of one field (from any question)."""
+        if target(tracker) != CONFIRMED:
+            return {CONFIRMED: value}
+        found = correction(tracker)
+        if found is not None:
+            return correct(*found, tracker, dispatcher)
+        return confirm(value, (tracker.latest_message.get("intent") or {}).get("name"), dispatcher)
 
 
 class ActionAskRegConfirmed(Action):
@@ -306,7 +421,8 @@ class ActionSubmitRegistration(Action):
             return [SlotSet(CONFIRMED, None)]
         if outcome.created:
             text = (
-                f"Đã ghi nhận đăng ký sơ bộ sản phẩm \"{data.product_name}\". Mã hồ sơ của bạn: {outcome.reference_code}.\n"
+                f"Đã ghi nhận đăng ký sơ bộ sản phẩm \"{data.product_name}\". "
+                f"Mã hồ sơ của bạn: {outcome.reference_code}.\n"
                 "UBND xã/phường sẽ liên hệ để hướng dẫn các bước tiếp theo. Nhắn \"hồ sơ của tôi\" để xem trạng thái."
             )
         else:

@@ -14,26 +14,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.chat_account import chat_account
-from actions.form_turns import answers_the_form, is_digression, message_text
+from actions.form_turns import FormTurns, answered_slot, message_text
 from actions.runtime import database
 from ocop.storage import renewals
-from ocop.vietnam_time import local_now
 from ocop.text import fold
+from ocop.vietnam_time import local_now
 
 FORM = "renewal_form"
 SLOT = "renewal_choice"
+# What an ``extract_<slot>`` or ``validate_<slot>`` hook returns: slot values.
+Slots = Dict[Text, Any]
 CHOICES = {
     "renew": "Đăng ký đánh giá lại",
     "upgrade": "Đề nghị nâng hạng sao",
     "decline": "Không có nhu cầu gia hạn",
 }
 KEYWORDS = (
-    ("decline", ("khong co nhu cau", "khong gia han", "khong can", "thoi khong", "khong danh gia lai", "ngung", "khong tiep tuc")),
+    ("decline", (
+        "khong co nhu cau", "khong gia han", "khong can", "thoi khong", "khong danh gia lai", "ngung", "khong tiep tuc",
+    )),
     ("upgrade", ("nang hang", "nang sao", "len sao", "nang len", "them sao", "len 4 sao", "len 5 sao")),
     ("renew", ("danh gia lai", "cong nhan lai", "gia han", "tai danh gia", "xet lai", "tiep tuc")),
 )
@@ -78,28 +83,39 @@ class ActionAskRenewalChoice(Action):
         return []
 
 
-class ValidateRenewalForm(FormValidationAction):
+class ValidateRenewalForm(FormTurns):
+    """Reads the producer's choice from a button or free text."""
+
+    shaped_slots = frozenset({SLOT})
+
     def name(self) -> Text:
         return "validate_renewal_form"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        if tracker.get_slot("requested_slot") is None:
-            return [SlotSet("requested_slot", SLOT)]
-        choice = read_choice(message_text(tracker))
-        if not answers_the_form(tracker, FORM):
-            return [SlotSet("requested_slot", SLOT)]
-        if is_digression(tracker, choice is not None, shaped=True):
-            return []
+    def extract_renewal_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return {SLOT: message_text(tracker)} if answered_slot(tracker, FORM) == SLOT else {}
+
+    def validate_renewal_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        choice = read_choice(str(value))
         if choice is None:
             dispatcher.utter_message(text="Xin lỗi, tôi chưa rõ. Bạn chọn: " + "; ".join(CHOICES.values()) + ".")
-            return [SlotSet(SLOT, None), SlotSet("requested_slot", SLOT)]
-        return [SlotSet(SLOT, choice), SlotSet("requested_slot", None)]
+        return {SLOT: choice}
 
 
 ANSWERS = {
-    "renew": "Đã ghi nhận đề nghị đánh giá lại sản phẩm \"{product}\". Cán bộ sẽ liên hệ hướng dẫn; bạn nên chuẩn bị hồ sơ công nhận lại và hỏi UBND xã/phường về thời điểm nộp.",
-    "upgrade": "Đã ghi nhận đề nghị nâng hạng sao cho sản phẩm \"{product}\". Cán bộ sẽ liên hệ hướng dẫn hồ sơ theo chu trình OCOP của địa phương.",
-    "decline": "Đã ghi nhận: bạn không có nhu cầu gia hạn chứng nhận cho sản phẩm \"{product}\". Sau ngày hết hạn, sản phẩm không được dùng logo OCOP nữa. Nếu đổi ý, bạn cứ nhắn cho tôi.",
+    "renew": (
+        "Đã ghi nhận đề nghị đánh giá lại sản phẩm \"{product}\". Cán bộ sẽ liên hệ hướng dẫn; "
+        "bạn nên chuẩn bị hồ sơ công nhận lại và hỏi UBND xã/phường về thời điểm nộp."
+    ),
+    "upgrade": (
+        "Đã ghi nhận đề nghị nâng hạng sao cho sản phẩm \"{product}\". "
+        "Cán bộ sẽ liên hệ hướng dẫn hồ sơ theo chu trình OCOP của địa phương."
+    ),
+    "decline": (
+        "Đã ghi nhận: bạn không có nhu cầu gia hạn chứng nhận cho sản phẩm \"{product}\". "
+        "Sau ngày hết hạn, sản phẩm không được dùng logo OCOP nữa. Nếu đổi ý, bạn cứ nhắn cho tôi."
+    ),
 }
 
 
@@ -113,9 +129,13 @@ class ActionRecordRenewalChoice(Action):
         choice = tracker.get_slot(SLOT)
         channel, user_id = chat_account(tracker)
         view = renewals.latest_reminded(database(), channel, user_id)
-        product = renewals.record(database(), channel, user_id, view.number, choice) if view and choice in CHOICES else None
+        product = None
+        if view and choice in CHOICES:
+            product = renewals.record(database(), channel, user_id, view.number, choice)
         if product is None:
-            dispatcher.utter_message(text="Xin lỗi, tôi không tìm thấy chứng nhận được nhắc. Bạn nhắn \"gặp cán bộ\" để được hỗ trợ nhé.")
+            dispatcher.utter_message(
+                text="Xin lỗi, tôi không tìm thấy chứng nhận được nhắc. Bạn nhắn \"gặp cán bộ\" để được hỗ trợ nhé."
+            )
         else:
             dispatcher.utter_message(text=ANSWERS[choice].format(product=product))
         return [SlotSet(SLOT, None)]

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import select
 
 from actions import knowledge
-from ocop.storage.db import session_scope
 from ocop.storage.models import HandoffRequest
 from ocop.text import has_diacritics
 
@@ -74,28 +73,28 @@ def test_replies_always_carry_diacritics(rasa, message):
     assert text and has_diacritics(text)
 
 
-def _handoffs(stack, sender_id):
-    with session_scope(stack.database_url) as session:
+def _handoffs(db, sender_id):
+    with db.session() as session:
         return session.execute(
             select(HandoffRequest).where(HandoffRequest.sender_id == sender_id)
         ).scalars().all()
 
 
-def test_asking_for_an_officer_gives_the_contact_and_records_it(rasa, stack):
+def test_asking_for_an_officer_gives_the_contact_and_records_it(rasa, stack_db):
     me = sender()
     text = reply_text(rasa.send(me, "tôi muốn gặp cán bộ, sđt của tôi là 0987654321"))
     assert "cán bộ" in text and "Giờ làm việc" in text
-    rows = _handoffs(stack, me)
+    rows = _handoffs(stack_db, me)
     assert [r.reason for r in rows] == ["asked"]
     assert "0987654321" not in rows[0].last_message  # masked
     assert rows[0].last_message.endswith("21")
 
 
-def test_two_misunderstandings_in_a_row_hand_over(rasa, stack):
+def test_two_misunderstandings_in_a_row_hand_over(rasa, stack_db):
     me = sender()
     first = reply_text(rasa.send(me, "/nlu_fallback"))
     assert "chưa hiểu" in first
-    assert not _handoffs(stack, me)
+    assert not _handoffs(stack_db, me)
     second = reply_text(rasa.send(me, "/nlu_fallback"))
     assert "cán bộ" in second
-    assert [r.reason for r in _handoffs(stack, me)] == ["repeated_fallback"]
+    assert [r.reason for r in _handoffs(stack_db, me)] == ["repeated_fallback"]
