@@ -30,6 +30,7 @@ from sqlalchemy import or_, select, update
 from ocop.storage.db import Database
 
 MAX_ATTEMPTS = 5
+CHANNEL_RETRY = dt.timedelta(minutes=15)  # a channel that is not configured here: look again later
 T = TypeVar("T")
 
 
@@ -84,6 +85,11 @@ def record_outcome(row: Any, error: Optional[BaseException], now: dt.datetime, f
         row.status, row.last_error = DeliveryStatus.UNCONFIRMED.value, "timed out: delivery unknown"
     elif isinstance(error, NeedsTemplate):
         row.status, row.last_error = DeliveryStatus.NEEDS_TEMPLATE.value, "outside the platform's reply window"
+    elif isinstance(error, ChannelUnavailable):
+        # Not the message's fault: the channel is not configured in this process (yet).
+        row.status, row.last_error = DeliveryStatus.FAILED.value, f"channel unavailable: {error}"[:255]
+        row.next_attempt_at = now + CHANNEL_RETRY
+        row.attempts -= 1
     else:
         row.last_error = f"{type(error).__name__}: {error}"[:255]
         if isinstance(error, RetryLater):

@@ -161,12 +161,18 @@ def plan(db: Database, today: dt.date, schedule: Schedule) -> int:
     return created
 
 
-def deliver(db: Database, push: Push, now: dt.datetime, schedule: Schedule) -> Dict[Text, int]:
-    """Push every due reminder once; counts per outcome. Nothing during quiet hours."""
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def deliver(db: Database, push: Push, now: dt.datetime, schedule: Schedule,
+            clock: Optional[Callable[[], dt.datetime]] = None) -> Dict[Text, int]:
+    """Push every due reminder once; counts per outcome. Quiet hours are checked before each
+    push, on ``clock`` (the real time in production; ``now`` throughout when no clock is given)."""
     outcome: Dict[Text, int] = {}
     box = outbox(db)
     for delivery_id, _ in box.due(now):
-        if schedule.is_quiet(now):
+        if schedule.is_quiet(clock() if clock else now):
             break
         reminder = box.claim(delivery_id)
         if reminder is None:
@@ -184,13 +190,14 @@ def deliver(db: Database, push: Push, now: dt.datetime, schedule: Schedule) -> D
 
 def run_cycle(db: Database, push: Push, schedule: Schedule, now: Optional[dt.datetime] = None) -> Dict[Text, int]:
     """One cycle: statuses, plan, deliver. ``outbox(db).reconcile()`` runs once at start-up, before the first."""
-    now = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    clock = None if now is not None else _utcnow
+    now = (now or _utcnow()).astimezone(dt.timezone.utc)
     today = local_now(now).date()
     refresh_statuses(db, today)
     try:
         planned = plan(db, today, schedule)
     except IntegrityError:  # another instance planned the same rows at the same moment
         planned = 0
-    outcome = deliver(db, push, now, schedule)
+    outcome = deliver(db, push, now, schedule, clock)
     logger.info("Reminder cycle: %d planned, delivered %s", planned, outcome)
     return {"planned": planned, **outcome}

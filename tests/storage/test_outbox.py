@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from ocop.outbox import DeliveryStatus, DeliveryUnknown, Outbox, RetryLater
+from ocop.outbox import ChannelUnavailable, DeliveryStatus, DeliveryUnknown, Outbox, RetryLater
 from ocop.storage.db import Database
 from ocop.storage.models import Announcement, BroadcastDelivery, ChatUser
 
@@ -58,3 +58,15 @@ def test_outcomes_retries_and_reconcile(db: Database) -> None:
     assert outbox.claim(third) is None  # never sent twice
     assert outbox.claim(second) is not None
     assert outbox.finish(second, DeliveryUnknown("timeout"), NOW) == DeliveryStatus.UNCONFIRMED
+
+
+def test_an_unconfigured_channel_uses_up_no_attempt(db: Database) -> None:
+    outbox = rows(db, 1)
+    [(delivery_id, _)] = outbox.due(NOW)
+    for _ in range(8):
+        assert outbox.claim(delivery_id) is not None
+        assert outbox.finish(delivery_id, ChannelUnavailable("zalo"), NOW) == DeliveryStatus.FAILED
+        with db.session() as session:
+            session.execute(BroadcastDelivery.__table__.update().values(next_attempt_at=None))
+    with db.session() as session:
+        assert session.get(BroadcastDelivery, delivery_id).attempts == 0
