@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -69,10 +70,17 @@ def tracker_store_config(database_url: Optional[str], var_dir: Path) -> Dict[str
 
 
 def write_endpoints(action_port: int, var_dir: Path, database_url: Optional[str]) -> Path:
-    """A copy of endpoints.yml for this run: action server port, tracker store."""
+    """A copy of endpoints.yml for this run: action server port and secret, tracker store.
+
+    Secrets are not written to disk: Rasa reads them from its environment
+    through ``${...}`` substitution.
+    """
     with open(ROOT / "endpoints.yml", encoding="utf-8") as handle:
         endpoints = yaml.safe_load(handle) or {}
-    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{action_port}/webhook"}
+    endpoints["action_endpoint"] = {
+        "url": f"http://127.0.0.1:{action_port}/webhook",
+        "headers": {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"},
+    }
     endpoints["tracker_store"] = tracker_store_config(database_url, var_dir)
     var_dir.mkdir(parents=True, exist_ok=True)
     path = var_dir / f"endpoints-{action_port}.yml"
@@ -92,6 +100,7 @@ class Stack:
     model: Optional[Path] = None
     log_dir: Optional[Path] = None
     with_bot: bool = True  # the bot process: scheduler, reminders, channels
+    action_server_token: str = ""  # the secret Rasa sends to the action server (set by start)
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @classmethod
@@ -125,6 +134,10 @@ class Stack:
         env = rasa_env()
         env["DATABASE_URL"] = database_url
         env["RASA_URL"] = self.rasa_url
+        env["ACTION_PORT"] = str(self.action_port)
+        # One secret per run unless the operator set one: only our own processes know it.
+        env.setdefault("ACTION_SERVER_TOKEN", secrets.token_urlsafe(32))
+        self.action_server_token = env["ACTION_SERVER_TOKEN"]
         if self.database_url:
             from sqlalchemy.engine import make_url
 
@@ -134,7 +147,7 @@ class Stack:
         python = sys.executable
         self._spawn(
             "actions",
-            [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            [python, "-m", "actions.server"],
             env,
         )
         self._spawn(
