@@ -187,7 +187,7 @@ class RenewalRequest(Base):
 
     id = Column(Integer, primary_key=True)
     certificate_id = Column(Integer, ForeignKey("certificates.id"), nullable=False, index=True)
-    chat_user_id = Column(Integer, ForeignKey("chat_users.id"), nullable=False, index=True)
+    chat_user_id = Column(Integer, ForeignKey("chat_users.id"), nullable=True, index=True)  # None once erased
     choice = Column(String(16), nullable=False)  # renew, upgrade, decline
     status = Column(String(16), nullable=False, default="open")
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)

@@ -1,0 +1,85 @@
+"""Erase what a chat account left with us, on the producer's request.
+
+In one transaction: the chat account itself (with its consent and
+certificate links), the deliveries and hand-off requests made for it, its
+pre-registrations that no officer has handled yet, and the producer record
+when nothing else needs it any more. What officers already handle (a
+pre-registration under review or decided, an answer to a reminder that is
+being processed) is kept for them, unlinked from the chat. The conversation
+history in Rasa's tracker store is erased by the bot process (it owns the
+Rasa API); this module erases the application database's part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Text
+
+from sqlalchemy import delete, exists, select, update
+
+from ocop.storage import audit
+from ocop.storage.db import Database
+from ocop.storage.models import (
+    BroadcastDelivery,
+    Certificate,
+    CertificateSubscription,
+    ChatUser,
+    HandoffRequest,
+    PreRegistration,
+    Producer,
+    ReminderDelivery,
+    RenewalRequest,
+)
+
+UNHANDLED = "submitted"  # a pre-registration no officer has looked at yet
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What was erased and what was kept for officers."""
+
+    account: bool
+    registrations_erased: int
+    registrations_kept: int
+    certificate_links: int
+    producer_erased: bool
+
+
+def erase_chat_user(db: Database, channel: Text, user_id: Text, sender_id: Text) -> Erased:
+    """Erase this chat account's data; ``sender_id`` names its hand-off requests."""
+    with db.session() as session:
+        session.execute(delete(HandoffRequest).where(HandoffRequest.sender_id == sender_id))
+        user = session.execute(
+            select(ChatUser).where(ChatUser.channel == channel, ChatUser.user_id == user_id)
+        ).scalar_one_or_none()
+        if user is None:
+            return Erased(False, 0, 0, 0, False)
+        mine = PreRegistration.chat_user_id == user.id
+        erased = session.execute(delete(PreRegistration).where(mine, PreRegistration.status == UNHANDLED)).rowcount
+        kept = session.execute(update(PreRegistration).where(mine).values(chat_user_id=None)).rowcount
+        links = session.execute(
+            delete(CertificateSubscription).where(CertificateSubscription.chat_user_id == user.id)).rowcount
+        for table in (ReminderDelivery, BroadcastDelivery):
+            session.execute(delete(table).where(table.chat_user_id == user.id))
+        session.execute(update(RenewalRequest).where(RenewalRequest.chat_user_id == user.id).values(chat_user_id=None))
+        producer_id = user.producer_id
+        session.delete(user)
+        session.flush()
+        producer_erased = producer_id is not None and _erase_producer_if_unused(session, producer_id)
+        audit.record(session, f"{channel}:(erased)", "erased_on_request", "chat_user", None,
+                     {"registrations_erased": erased, "registrations_kept": kept, "certificate_links": links,
+                      "producer_erased": producer_erased})
+        return Erased(True, erased, kept, links, producer_erased)
+
+
+def _erase_producer_if_unused(session, producer_id: int) -> bool:
+    """The producer's personal details go too when no registration, chat or certificate needs them."""
+    needed = session.execute(select(
+        exists().where(PreRegistration.producer_id == producer_id)
+        | exists().where(ChatUser.producer_id == producer_id)
+        | exists().where(Certificate.producer_id == producer_id)
+    )).scalar()
+    if needed:
+        return False
+    session.execute(delete(Producer).where(Producer.id == producer_id))
+    return True
