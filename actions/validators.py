@@ -105,10 +105,17 @@ def check_subject_name(text: Any) -> Checked:
     return _reject(error) if error else Checked(value=value, shown=value)
 
 
+_REPRESENTATIVE_LEAD = re.compile(
+    r"^(?:tên\s+)?(?:người\s+đại\s+diện|đại\s+diện|ten\s+nguoi\s+dai\s+dien|nguoi\s+dai\s+dien)\s*(?:là|la|:)?\s*",
+    re.IGNORECASE,
+)
+_SELF_INTRODUCTION = re.compile(r"^(?:tôi\s+là|toi\s+la|em\s+là|em\s+la|tên\s+là|ten\s+la)\s+", re.IGNORECASE)
+
+
 def check_representative(text: Any) -> Checked:
     text = clean(text)
-    text = re.sub(r"^(?:tên\s+)?(?:người\s+đại\s+diện|đại\s+diện|ten\s+nguoi\s+dai\s+dien|nguoi\s+dai\s+dien)\s*(?:là|la|:)?\s*", "", text, flags=re.IGNORECASE)
-    text = re.sub(r"^(?:tôi\s+là|toi\s+la|em\s+là|em\s+la|tên\s+là|ten\s+la)\s+", "", text, flags=re.IGNORECASE)
+    text = _REPRESENTATIVE_LEAD.sub("", text)
+    text = _SELF_INTRODUCTION.sub("", text)
     if any(ch.isdigit() for ch in text) or not all(ch.isalpha() or ch in " .'-" for ch in text):
         return _reject("Họ và tên người đại diện chỉ gồm chữ cái, ví dụ: Nguyễn Thị Lan. Bạn nhập lại giúp tôi nhé.")
     value, error = _check_name(text, "Họ và tên", minimum=2, maximum=80)
@@ -138,7 +145,9 @@ def check_tax_code(text: Any, subject_type: Optional[Text] = None) -> Checked:
         if mst.is_valid(digits):
             shown = digits if len(digits) == 10 else f"{digits[:10]}-{digits[10:]}"
             return Checked(value=digits, shown=shown)
-        return _reject(f"Mã số {digits[:3]}… không đúng (sai chữ số kiểm tra). {accepted} Bạn kiểm tra lại giúp tôi nhé.")
+        return _reject(
+            f"Mã số {digits[:3]}… không đúng (sai chữ số kiểm tra). {accepted} Bạn kiểm tra lại giúp tôi nhé."
+        )
     if len(digits) == 12 and household:
         province, century = int(digits[:3]), digits[3]
         if 1 <= province <= 96 and century in "0123456789":
@@ -168,7 +177,10 @@ def check_phone(text: Any) -> Checked:
 
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63})*\.[A-Za-z]{2,24}")
-_NO_EMAIL = {"khong", "khong co", "ko", "khong co email", "bo qua", "chua co", "chua", "khong dung", "khong a", "ko co", "none", "skip"}
+_NO_EMAIL = {
+    "khong", "khong co", "ko", "khong co email", "bo qua", "chua co", "chua", "khong dung", "khong a", "ko co",
+    "none", "skip",
+}
 NO_EMAIL = "không có"
 
 
@@ -190,14 +202,20 @@ def check_address(text: Any) -> Checked:
     if address is None:
         return _reject(
             "Tôi chưa đọc được địa chỉ. Bạn ghi rõ xã/phường và tỉnh/thành phố, ví dụ: "
-            "\"ấp 3, xã Củ Chi, TP. Hồ Chí Minh\" (có thể ghi theo địa giới cũ có huyện/quận, tôi sẽ chuyển sang đơn vị mới)."
+            "\"ấp 3, xã Củ Chi, TP. Hồ Chí Minh\" "
+            "(có thể ghi theo địa giới cũ có huyện/quận, tôi sẽ chuyển sang đơn vị mới)."
         )
     return Checked(value=address, shown=address.full)
 
 
+_PRODUCT_LEAD = re.compile(
+    r"^(?:tên\s+sản\s+phẩm|ten\s+san\s+pham|sản\s+phẩm|san\s+pham|sp)\s*(?:là|la|:)?\s*", re.IGNORECASE
+)
+
+
 def check_product_name(text: Any) -> Checked:
     text = clean(text)
-    text = re.sub(r"^(?:tên\s+sản\s+phẩm|ten\s+san\s+pham|sản\s+phẩm|san\s+pham|sp)\s*(?:là|la|:)?\s*", "", text, flags=re.IGNORECASE)
+    text = _PRODUCT_LEAD.sub("", text)
     value, error = _check_name(text, "Tên sản phẩm", minimum=2, maximum=150)
     return _reject(error) if error else Checked(value=value, shown=value)
 
