@@ -55,9 +55,6 @@ FIELD_SLOTS = [name for name, _ in FIELDS]
 FORM_SLOTS = FIELD_SLOTS + [CONFIRMED]
 # What an ``extract_<slot>`` or ``validate_<slot>`` hook returns: slot values.
 Slots = Dict[Text, Any]
-# Slots whose answers have a recognisable shape: an answer that passes their
-# check is an answer even when the NLU read it as a question.
-SHAPED = {"subject_type", "tax_code", "phone", "email", "address", "product_group", "has_quality_docs"}
 
 # Words that name a field in a correction ("sửa số điện thoại thành …"), folded.
 FIELD_WORDS: Tuple[Tuple[Text, Text], ...] = (
@@ -241,7 +238,9 @@ def confirm(text: Text, intent: Optional[Text], dispatcher: CollectingDispatcher
 class ValidatePreregistrationForm(FormTurns):
     """Reads each answer or correction (``extract_<slot>``) and checks it (``validate_<slot>``)."""
 
-    shaped_slots = frozenset(SHAPED)
+    shaped_slots = frozenset(
+        {"subject_type", "tax_code", "phone", "email", "address", "product_group", "has_quality_docs"}
+    )
 
     def name(self) -> Text:
         return "validate_preregistration_form"
@@ -254,6 +253,7 @@ class ValidatePreregistrationForm(FormTurns):
             return ["subject_type"]
         return domain_slots
 
+    # rasa-sdk finds its hooks by name: one extract_<slot> and one validate_<slot> per slot.
     def extract_subject_type(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         return read("subject_type", tracker)
 
