@@ -7,6 +7,7 @@
     ocop officers add|remove|list [--channel telegram --user-id ID --name NAME]
     ocop broadcast --text TEXT [--province P] [--ward W] [--group G] [--stars N] [--expiring-days N] [--yes]
     ocop broadcast-report ID
+    ocop claims list|confirm ID|refuse ID
     ocop db upgrade|current|history
 
 Reads the application database (``DATABASE_URL``, default SQLite under
@@ -26,10 +27,10 @@ from ocop import reports
 from ocop.audiences import Audience
 from ocop.choices import find_product_group
 from ocop.settings import Settings
-from ocop.storage import announcements, certificates
+from ocop.storage import announcements, certificates, claims
 from ocop.storage import officers as officer_list
 from ocop.storage.db import Database
-from ocop.vietnam_time import local_now
+from ocop.vietnam_time import local_now, local_time
 
 
 def parse_date(text: str) -> dt.date:
@@ -132,6 +133,25 @@ def broadcast_report(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def ownership_claims(db: Database, args: argparse.Namespace) -> int:
+    if args.action == "list":
+        rows = claims.pending(db)
+        print(f"Yêu cầu xác nhận người đăng ký thuộc chủ thể đang chờ: {len(rows)}")
+        for row in rows:
+            print(f"#{row.id}\t{local_time(row.created_at):%d/%m/%Y %H:%M}\t{row.producer_name} "
+                  f"(MST {row.tax_code})\t{row.claimed_by}\t{row.details}")
+        return 0
+    if args.id is None:
+        print("Cần số của yêu cầu, ví dụ: ocop claims confirm 3", file=sys.stderr)
+        return 2
+    status = claims.decide(db, args.id, args.action == "confirm", f"cli:{args.officer}")
+    if status is None:
+        print(f"Không có yêu cầu #{args.id} đang chờ.", file=sys.stderr)
+        return 2
+    print(f"Yêu cầu #{args.id}: {'đã xác nhận' if status == 'confirmed' else 'đã từ chối'}.")
+    return 0
+
+
 def database(db: Database, args: argparse.Namespace) -> int:
     if args.action == "upgrade":
         db.upgrade()
@@ -189,6 +209,11 @@ def build_parser() -> argparse.ArgumentParser:
     certs.add_argument("--skip-invalid", action="store_true", help="nhập các dòng hợp lệ, bỏ qua dòng lỗi")
     certs.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình")
     certs.set_defaults(handler=import_certificates)
+    claim = commands.add_parser("claims", help="xác nhận người đăng ký có thuộc chủ thể đã có hồ sơ không")
+    claim.add_argument("action", choices=("list", "confirm", "refuse"))
+    claim.add_argument("id", type=int, nargs="?")
+    claim.add_argument("--officer", default="cán bộ", help="tên cán bộ quyết định (ghi vào nhật ký)")
+    claim.set_defaults(handler=ownership_claims)
     schema = commands.add_parser("db", help="phiên bản cơ sở dữ liệu (Alembic)")
     schema.add_argument("action", choices=("upgrade", "current", "history"))
     schema.set_defaults(handler=database)

@@ -25,6 +25,7 @@ REGISTRATION_STATUS = {
     "reviewing": "Đang xem xét",
     "accepted": "Đã được đưa vào chu trình đánh giá",
     "rejected": "Chưa đủ điều kiện",
+    "waiting_claim": "Chờ cán bộ xác nhận người đăng ký thuộc chủ thể",
 }
 CERTIFICATE_STATUS = {
     "valid": "còn hiệu lực",

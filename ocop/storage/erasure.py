@@ -27,11 +27,12 @@ from ocop.storage.models import (
     HandoffRequest,
     PreRegistration,
     Producer,
+    ProducerClaim,
     ReminderDelivery,
     RenewalRequest,
 )
 
-UNHANDLED = "submitted"  # a pre-registration no officer has looked at yet
+UNHANDLED = ("submitted", "waiting_claim")  # pre-registrations no officer has looked at yet
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,14 @@ def erase_chat_user(db: Database, channel: Text, user_id: Text, sender_id: Text)
         if user is None:
             return Erased(False, 0, 0, 0, False)
         mine = PreRegistration.chat_user_id == user.id
-        erased = session.execute(delete(PreRegistration).where(mine, PreRegistration.status == UNHANDLED)).rowcount
+        erased = session.execute(delete(PreRegistration).where(mine, PreRegistration.status.in_(UNHANDLED))).rowcount
         kept = session.execute(update(PreRegistration).where(mine).values(chat_user_id=None)).rowcount
         links = session.execute(
             delete(CertificateSubscription).where(CertificateSubscription.chat_user_id == user.id)).rowcount
         for table in (ReminderDelivery, BroadcastDelivery):
             session.execute(delete(table).where(table.chat_user_id == user.id))
         session.execute(update(RenewalRequest).where(RenewalRequest.chat_user_id == user.id).values(chat_user_id=None))
+        session.execute(delete(ProducerClaim).where(ProducerClaim.chat_user_id == user.id))
         producer_id = user.producer_id
         session.delete(user)
         session.flush()
@@ -78,6 +80,7 @@ def _erase_producer_if_unused(session, producer_id: int) -> bool:
         exists().where(PreRegistration.producer_id == producer_id)
         | exists().where(ChatUser.producer_id == producer_id)
         | exists().where(Certificate.producer_id == producer_id)
+        | exists().where(ProducerClaim.producer_id == producer_id)
     )).scalar()
     if needed:
         return False

@@ -269,3 +269,22 @@ class ButtonPayload(Base):
     key = Column(String(40), primary_key=True)
     payload = Column(Text, nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ProducerClaim(Base):
+    """A chat that gave the tax code of a producer it is not linked to: an officer decides."""
+
+    __tablename__ = "producer_claims"
+    __table_args__ = (UniqueConstraint("producer_id", "chat_user_id", name="uq_producer_claims"),)
+
+    id = Column(Integer, primary_key=True)
+    producer_id = Column(Integer, ForeignKey("producers.id"), nullable=False, index=True)
+    chat_user_id = Column(Integer, ForeignKey("chat_users.id"), nullable=True, index=True)
+    details = Column(Text, nullable=False)  # JSON: what the chat said about the producer, for the officer
+    status = Column(String(16), nullable=False, default="pending", index=True)  # pending, confirmed, refused
+    decided_by = Column(String(160), nullable=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    decided_at = Column(DateTime(timezone=True), nullable=True)
+
+    producer = relationship("Producer")
+    chat_user = relationship("ChatUser")

@@ -6,6 +6,12 @@ reads ``all_since`` (``ocop.reports`` turns the rows into labels and columns).
 A producer is keyed on its tax code, a pre-registration
 on (producer, product name folded): the same product sent twice gives back the
 first reference code instead of a second row, even when both arrive at once.
+
+A tax code is public, so knowing one proves nothing: a producer's stored
+details are never overwritten from chat, and a chat that is not the
+producer's own gets a pending ownership claim (``ocop.storage.claims``) for an
+officer to confirm; its pre-registration waits with it, and it is never told
+the producer's existing reference codes.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ocop.storage import audit, chat_users
+from ocop.storage import audit, chat_users, claims
 from ocop.storage.db import Database
 from ocop.storage.models import ChatUser, PreRegistration, Producer
 from ocop.text import fold, normalize_text, place_key
@@ -48,8 +54,9 @@ class Submission:
 
 @dataclass(frozen=True)
 class Outcome:
-    reference_code: Text
+    reference_code: Optional[Text]  # None while an ownership claim is pending for a duplicate
     created: bool  # False: the same product of the same producer was already registered
+    claim_pending: bool = False  # the tax code belongs to a producer this chat is not linked to
 
 
 def product_key(name: Text) -> Text:
@@ -62,11 +69,9 @@ def reference_code(registration: PreRegistration) -> Text:
     return f"OCOP-{year}-{registration.id:06d}"
 
 
-def _producer(session: Session, data: Submission) -> Producer:
-    producer = session.execute(select(Producer).where(Producer.tax_code == data.tax_code)).scalar_one_or_none()
-    if producer is None:
-        producer = Producer(tax_code=data.tax_code)
-        session.add(producer)
+def _new_producer(session: Session, data: Submission) -> Producer:
+    producer = Producer(tax_code=data.tax_code)
+    session.add(producer)
     producer.subject_type = data.subject_type
     producer.name = data.subject_name
     producer.representative = data.representative
@@ -86,8 +91,13 @@ def _submit_once(db: Database, data: Submission) -> Outcome:
     actor = f"{data.channel}:{data.user_id}"
     with db.session() as session:
         user = chat_users.get_or_create(session, data.channel, data.user_id)
-        producer = _producer(session, data)
-        user.producer_id = producer.id
+        producer = session.execute(select(Producer).where(Producer.tax_code == data.tax_code)).scalar_one_or_none()
+        if producer is None:
+            producer = _new_producer(session, data)
+            user.producer_id = producer.id
+        claiming = user.producer_id != producer.id
+        if claiming:
+            claims.open_claim(session, producer, user, data)
         existing = session.execute(
             select(PreRegistration).where(
                 PreRegistration.producer_id == producer.id, PreRegistration.product_key == key
@@ -95,7 +105,9 @@ def _submit_once(db: Database, data: Submission) -> Outcome:
         ).scalar_one_or_none()
         if existing is not None:
             audit.record(session, actor, "resubmitted", "pre_registration", existing.id,
-                         {"code": existing.reference_code})
+                         {"claim_pending": claiming})
+            if claiming:
+                return Outcome(None, created=False, claim_pending=True)
             return Outcome(existing.reference_code, created=False)
         registration = PreRegistration(
             producer_id=producer.id,
@@ -105,7 +117,7 @@ def _submit_once(db: Database, data: Submission) -> Outcome:
             product_group=data.product_group,
             description=data.description,
             has_quality_documents=data.has_quality_documents,
-            status="submitted",
+            status=claims.WAITING if claiming else "submitted",
             created_at=dt.datetime.now(dt.timezone.utc),
         )
         session.add(registration)
@@ -115,7 +127,7 @@ def _submit_once(db: Database, data: Submission) -> Outcome:
             session, actor, "submitted", "pre_registration", registration.id,
             {"code": registration.reference_code, "product": data.product_name, "tax_code": data.tax_code},
         )
-        return Outcome(registration.reference_code, created=True)
+        return Outcome(registration.reference_code, created=True, claim_pending=claiming)
 
 
 def submit(db: Database, data: Submission) -> Outcome:

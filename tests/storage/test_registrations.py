@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot import cli
 from fakes.tax_codes import tax_code
-from ocop.storage import registrations
+from ocop.storage import claims, registrations
 from ocop.storage.db import Database
 from ocop.storage.models import AuditLog, ChatUser, PreRegistration, Producer
 
@@ -50,9 +50,9 @@ def test_submit_writes_every_row_with_a_reference_code(db: Database) -> None:
         assert tax_code(1) not in audit.details  # personal data masked
 
 
-def test_same_tax_code_and_product_gives_back_the_first_code(db: Database) -> None:
+def test_the_same_chat_sending_the_same_product_gets_its_code_back(db: Database) -> None:
     first = registrations.submit(db, submission())
-    again = registrations.submit(db, submission(user_id="u2", product_name="tra mang cau  TAN LAP"))
+    again = registrations.submit(db, submission(product_name="tra mang cau  TAN LAP"))
     assert (again.created, again.reference_code) == (False, first.reference_code)
     other = registrations.submit(db, submission(product_name="Bánh pía"))
     assert other.created and other.reference_code != first.reference_code
@@ -60,12 +60,53 @@ def test_same_tax_code_and_product_gives_back_the_first_code(db: Database) -> No
     assert count(db, Producer) == 1
 
 
+def test_a_stranger_with_a_known_tax_code_changes_nothing_and_learns_nothing(db: Database) -> None:
+    first = registrations.submit(db, submission())
+    stranger = submission(user_id="stranger", subject_name="Giả mạo", phone="+84987654321", email="x@y.vn",
+                          address="Nơi khác")
+    twin = registrations.submit(db, stranger)
+    assert twin == registrations.Outcome(None, created=False, claim_pending=True)  # no existing code told
+    new = registrations.submit(db, dataclasses.replace(stranger, product_name="Mật ong"))
+    assert new.created and new.claim_pending and new.reference_code != first.reference_code
+    with db.session() as session:
+        producer = session.execute(select(Producer)).scalar_one()
+        assert (producer.name, producer.phone, producer.email) == ("HTX Trà Tân Lập", "+84912345678", None)
+        user = session.execute(select(ChatUser).where(ChatUser.user_id == "stranger")).scalar_one()
+        assert user.producer_id is None
+    assert [r.status for r in registrations.for_chat_user(db, "rest", "stranger")] == [claims.WAITING]
+    [claim] = claims.pending(db)
+    assert claim.claimed_by == "rest:stranger" and "+84987654321" not in claim.details
+    assert claims.decide(db, claim.id, confirm=True, officer="cli:test") == "confirmed"
+    assert [r.status for r in registrations.for_chat_user(db, "rest", "stranger")] == ["submitted"]
+    assert claims.decide(db, claim.id, confirm=False, officer="cli:test") is None  # decided once
+
+
+def test_officers_refuse_a_claim_from_the_command_line(db: Database, monkeypatch, capsys) -> None:
+    registrations.submit(db, submission())
+    registrations.submit(db, submission(user_id="stranger", product_name="Mật ong"))
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    assert cli.main(["claims", "list"]) == 0 and "rest:stranger" in capsys.readouterr().out
+    [claim] = claims.pending(db)
+    assert cli.main(["claims", "refuse", str(claim.id)]) == 0
+    assert [r.status for r in registrations.for_chat_user(db, "rest", "stranger")] == ["rejected"]
+    assert cli.main(["claims", "confirm", str(claim.id)]) == 2
+
+
 def test_concurrent_twins_make_one_row(db: Database) -> None:
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(lambda i: registrations.submit(db, submission(user_id=f"u{i}")), range(8)))
+        outcomes = list(pool.map(lambda i: registrations.submit(db, submission()), range(8)))
     assert len({o.reference_code for o in outcomes}) == 1
     assert sum(o.created for o in outcomes) == 1
     assert count(db, PreRegistration) == 1
+
+
+def test_concurrent_strangers_make_one_producer_and_learn_no_code(db: Database) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(lambda i: registrations.submit(db, submission(user_id=f"u{i}")), range(8)))
+    owners = [o for o in outcomes if not o.claim_pending]
+    assert len(owners) == 1 and owners[0].created
+    assert all(o.reference_code is None for o in outcomes if o.claim_pending)
+    assert count(db, PreRegistration) == 1 and count(db, Producer) == 1
 
 
 def test_each_chat_user_sees_only_their_own(db: Database) -> None:
