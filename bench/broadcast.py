@@ -1,11 +1,11 @@
 """An announcement to 2,000 Telegram users through a fake Bot API that fails on purpose, with a kill -9.
 
-    .venv/bin/python bench/broadcast.py [--recipients 2000] [--kill-after 700]
+    .venv/bin/python -m bench.broadcast [--recipients 2000] [--kill-after 700]
 
 A fresh SQLite database gets ``--recipients`` chat users who consented to
 notifications and one announcement for all of them. The bot process
 (``python -m bot``, python-telegram-bot unmodified) sends it to the fake
-Telegram server of ``tests/channels/fake_telegram.py``, which answers 5% of
+Telegram server of ``fakes/fake_telegram.py``, which answers 5% of
 the calls with 429 (retry_after 1 s), 2% with 500 and 1% with 403 (that chat
 then stays blocked). After ``--kill-after`` delivered copies the bot process is
 killed with SIGKILL and started again; the run ends when no delivery is left
@@ -31,43 +31,39 @@ from typing import List, Optional, Sequence
 
 from sqlalchemy import func, insert, select
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot import broadcasts  # noqa: E402
-from bot.model_cache import rasa_env  # noqa: E402
-from ocop.storage.db import make_engine, migrate, session_scope  # noqa: E402
-from ocop.storage.models import BroadcastDelivery, ChatUser  # noqa: E402
-from tests.channels.fake_telegram import FakeTelegram  # noqa: E402
+from bot.model_cache import ROOT, rasa_env
+from fakes.fake_telegram import FakeTelegram
+from ocop.audiences import Audience
+from ocop.storage import announcements
+from ocop.storage.db import Database
+from ocop.storage.models import BroadcastDelivery, ChatUser
 
 FIRST_CHAT = 500_000
 
 
-def setup(url: str, recipients: int) -> int:
-    engine = make_engine(url)
-    migrate(engine)
+def setup(db: Database, recipients: int) -> int:
+    db.upgrade()
     now = dt.datetime.now(dt.timezone.utc)
-    with engine.begin() as connection:
-        connection.execute(insert(ChatUser), [
+    with db.session() as session:
+        session.execute(insert(ChatUser), [
             {"channel": "telegram", "user_id": str(FIRST_CHAT + i), "notifications": True, "created_at": now}
             for i in range(recipients)
         ])
-    engine.dispose()
-    announcement_id, size = broadcasts.create("Thông báo thử: hội chợ OCOP ngày 05/12/2026.", broadcasts.Audience(),
-                                              "bench", url)
+    announcement_id, size = announcements.create(db, "Thông báo thử: hội chợ OCOP ngày 05/12/2026.", Audience(),
+                                                 "bench")
     assert size == recipients
     return announcement_id
 
 
 def start_bot(fake: FakeTelegram, url: str, log: Path) -> subprocess.Popen:
     env = {**rasa_env(), "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-           "DATABASE_URL": url, "OCOP_RASA_URL": "http://127.0.0.1:9"}
+           "DATABASE_URL": url, "RASA_URL": "http://127.0.0.1:9"}
     return subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                             stdout=open(log, "ab"), stderr=subprocess.STDOUT)
 
 
-def left(url: str) -> int:
-    with session_scope(url) as session:
+def left(db: Database) -> int:
+    with db.session() as session:
         return session.execute(
             select(func.count()).select_from(BroadcastDelivery)
             .where(BroadcastDelivery.status.in_(("pending", "failed", "sending")))
@@ -97,7 +93,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     fake = FakeTelegram(failure_rates={429: 0.05, 500: 0.02, 403: 0.01}).start()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'ocop.db'}"
-        announcement_id = setup(url, args.recipients)
+        db = Database(url)
+        announcement_id = setup(db, args.recipients)
         log = Path(tmp) / "bot.log"
         started = time.monotonic()
         bot = start_bot(fake, url, log)
@@ -108,11 +105,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         killed_at = len(fake.attempts)
         print(f"killed the bot process (SIGKILL) after {len(fake.sent)} copies; restarting", flush=True)
         bot = start_bot(fake, url, log)
-        while left(url) and time.monotonic() - started < args.timeout:
+        while left(db) and time.monotonic() - started < args.timeout:
             time.sleep(0.5)
         bot.send_signal(signal.SIGTERM)
         bot.wait(30)
-        statuses = broadcasts.report(announcement_id, url)
+        statuses = announcements.report(db, announcement_id)
+        db.dispose()
     fake.stop()
     copies = collections.Counter(int(m["chat_id"]) for m in fake.sent)
     everyone = range(FIRST_CHAT, FIRST_CHAT + args.recipients)

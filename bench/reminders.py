@@ -1,7 +1,7 @@
 """The daily reminder scan on a large registry: time and memory.
 
-    .venv/bin/python bench/reminders.py                                   # SQLite, fresh file
-    .venv/bin/python bench/reminders.py --database-url postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python -m bench.reminders                                   # SQLite, fresh file
+    .venv/bin/python -m bench.reminders --database-url postgresql://postgres@127.0.0.1:5432/test
 
 Fills a fresh database (on PostgreSQL: a schema of its own, dropped at the
 end) with ``--certificates`` certificates (default 100,000) whose issue dates
@@ -28,23 +28,20 @@ from typing import Optional, Sequence
 import psutil
 from sqlalchemy import insert, text
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bot import reminders  # noqa: E402
-from ocop.storage.db import make_engine, migrate  # noqa: E402
-from ocop.storage.models import Certificate, CertificateSubscription, ChatUser  # noqa: E402
-from ocop.vietnam_time import local_now  # noqa: E402
+from ocop import reminders
+from ocop.reminders import Schedule
+from ocop.storage.db import Database, make_engine
+from ocop.storage.models import Certificate, CertificateSubscription, ChatUser
+from ocop.vietnam_time import local_now
 
 CHUNK = 5000
 
 
-def fill(url: str, certificates: int, users: int, today: dt.date, seed: int = 7) -> None:
-    engine = make_engine(url)
-    migrate(engine)
+def fill(db: Database, certificates: int, users: int, today: dt.date, seed: int = 7) -> None:
+    db.upgrade()
     rng = random.Random(seed)
     now = dt.datetime.now(dt.timezone.utc)
-    with engine.begin() as connection:
+    with db.engine.begin() as connection:
         for start in range(0, certificates, CHUNK):
             rows = []
             for i in range(start, min(start + CHUNK, certificates)):
@@ -68,9 +65,9 @@ def fill(url: str, certificates: int, users: int, today: dt.date, seed: int = 7)
             ])
         if connection.dialect.name == "postgresql":
             for table in ("certificates", "chat_users", "certificate_subscriptions"):
-                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
                 connection.execute(text(f"ANALYZE {table}"))
-    engine.dispose()
 
 
 def timed(label: str, function, *args):
@@ -98,15 +95,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             url = f"{args.database_url}{separator}options=-csearch_path%3D{schema}"
         else:
             url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        db, schedule = Database(url), Schedule()
         try:
             print(f"{args.certificates:,} certificates, {args.users:,} linked users, {url.split(':')[0]}", flush=True)
-            _, fill_seconds = timed("filling the database", fill, url, args.certificates, args.users, today)
+            _, fill_seconds = timed("filling the database", fill, db, args.certificates, args.users, today)
             rss_before = psutil.Process().memory_info().rss
-            _, refresh_seconds = timed("status refresh", reminders.refresh_statuses, today, url)
-            pairs, scan_seconds = timed("scan for due reminders", reminders.due_pairs, today, url)
-            planned, plan_seconds = timed("planning (writing delivery rows)", reminders.plan, today, url)
-            again, replan_seconds = timed("second planning the same day", reminders.plan, today, url)
+            _, refresh_seconds = timed("status refresh", reminders.refresh_statuses, db, today)
+            pairs, scan_seconds = timed("scan for due reminders", reminders.due_pairs, db, today, schedule.offsets)
+            planned, plan_seconds = timed("planning (writing delivery rows)", reminders.plan, db, today, schedule)
+            again, replan_seconds = timed("second planning the same day", reminders.plan, db, today, schedule)
         finally:
+            db.dispose()
             if schema:
                 with make_engine(args.database_url).begin() as connection:
                     connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))

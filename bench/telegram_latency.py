@@ -1,9 +1,9 @@
 """What the Telegram channel adds to a reply: fake Bot API → bot process → Rasa → fake Bot API.
 
-    .venv/bin/python bench/telegram_latency.py [--messages 200]
+    .venv/bin/python -m bench.telegram_latency [--messages 200]
 
 Starts the stack (action server + Rasa, cached model) and the bot process
-against the fake Telegram server of ``tests/channels/fake_telegram.py``. Each
+against the fake Telegram server of ``fakes/fake_telegram.py``. Each
 held-out FAQ question (accented) is sent twice, one after the other: straight
 to Rasa's REST channel (Rasa's own time), and as a Telegram update, timed from
 the moment the fake server queues it to the moment it receives the reply's
@@ -24,16 +24,13 @@ from typing import Optional, Sequence
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from bench.nlu_eval import percentile
+from bot.model_cache import ROOT, ensure_model, rasa_env
+from bot.rasa_client import RasaClient
+from bot.stack import Stack
+from fakes.fake_telegram import FakeTelegram
 
-from bench.nlu_eval import percentile  # noqa: E402
-from bot.model_cache import ensure_model, rasa_env  # noqa: E402
-from bot.rasa_client import RasaClient  # noqa: E402
-from bot.stack import Stack  # noqa: E402
-from tests.channels.fake_telegram import FakeTelegram  # noqa: E402
-
-QUESTIONS = ROOT / "tests" / "data" / "answer_heldout.yml"
+QUESTIONS = ROOT / "bench" / "data" / "answer_heldout.yml"
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -46,7 +43,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack.isolated(Path(tmp), ensure_model()).start()
         env = {**rasa_env(), "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-               "OCOP_RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
+               "RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
         bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                                stdout=open(Path(tmp) / "bot.log", "wb"), stderr=subprocess.STDOUT)
         try:

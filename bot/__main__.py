@@ -1,90 +1,82 @@
-"""The bot process (``python -m bot``, started by ``make run``): channels, scheduler, pushes.
+"""The bot process (``python -m bot``, started by ``make run``): channels, scheduler, senders, one event loop.
 
-It first reconciles deliveries (reminders, announcements) left half-done by
-a crash. Rasa may still be starting: a message that finds it down gets a
-"try again" reply and a reminder push is retried later. With ``TELEGRAM_BOT_TOKEN`` set it runs the Telegram channel (long
-polling) in the main thread; the scheduler and the broadcast sender run beside
-it, and the scheduler's first job catches up on reminders missed while the
-process was down. Without a token it
-only runs the scheduler. SIGTERM/SIGINT stop everything.
+Start-up: the settings are read once, the database is migrated, and deliveries
+(reminders, announcements) a crash left half-done are reconciled (marked
+``unconfirmed``, never sent twice). Then one asyncio event loop runs every
+configured channel (``bot/channels/registry.py``), the announcement sender
+(``bot/senders.py``) and the scheduler (``bot/scheduler.py``), whose first job
+catches up on reminders missed while the process was down. Rasa may still be
+starting: a message that finds it down gets a "try again" reply and a
+reminder push is retried later. SIGTERM/SIGINT stop everything cleanly.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
-import threading
 
-from telegram import Update
-
-from bot import broadcasts, reminders
-from bot.broadcasts import BroadcastSender
-from bot.channels.telegram import TelegramChannel, serve_webhook, webhook_secret
-from bot.channels import run_in_thread, zalo_oa
-from bot.channels.zalo_bot import ZaloBotChannel
-from bot.channels.zalo_oa import ZaloOaChannel
-from bot.scheduler import build_scheduler, reminder_job, rasa_url
-from ocop.storage.db import database_url, make_engine, migrate
+from bot.channels import registry
+from bot.channels.bridge import Bridge
+from bot.rasa_client import AsyncRasaClient
+from bot.reminder_push import RasaReminderPush
+from bot.scheduler import ReminderCycle, build_scheduler
+from bot.senders import AnnouncementSender
+from ocop import reminders
+from ocop.reminders import Schedule
+from ocop.settings import Settings, get_settings
+from ocop.storage import announcements
+from ocop.storage.db import Database
 
 logger = logging.getLogger("bot")
 
+STOP_TIMEOUT = 30.0  # seconds for the pushes in flight to finish
 
-async def run_webhook(channel: TelegramChannel, url: str, token: str) -> None:
-    """Webhook mode until SIGTERM/SIGINT."""
+
+async def run(settings: Settings, db: Database) -> None:
+    """Everything of the bot process until SIGTERM/SIGINT."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
-    await serve_webhook(channel, url, webhook_secret(token), os.environ.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
-                        int(os.environ.get("TELEGRAM_WEBHOOK_PORT", "8443")), stopping)
+    rasa = AsyncRasaClient(settings.rasa_url)
+    channels = registry.build(settings, db, Bridge(db, rasa))
+    sender = AnnouncementSender(announcements.outbox(db), channels.push, settings.broadcast_rate)
+    cycle = ReminderCycle(db, RasaReminderPush(rasa, channels.push), Schedule.of(settings))
+    scheduler = build_scheduler(db, cycle)
+    sending = None
+    try:
+        await channels.start()
+        sending = asyncio.create_task(sender.run(stopping), name="announcements")
+        scheduler.start()
+        logger.info("Bot process running: channels, scheduler, announcement sender")
+        await stopping.wait()
+    finally:
+        stopping.set()
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        await cycle.close(STOP_TIMEOUT)
+        if sending is not None:
+            try:
+                await asyncio.wait_for(sending, STOP_TIMEOUT)
+            except asyncio.TimeoutError:
+                logger.warning("Announcement sender stopped mid-push; reconciled at the next start")
+        await channels.stop()
+        await rasa.close()
+        logger.info("Bot process stopped")
 
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    migrate(make_engine(database_url()))
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    unconfirmed = reminders.reconcile() + broadcasts.reconcile()
-    if unconfirmed:
-        logger.warning("%d message(s) interrupted by the last stop will not be sent twice", unconfirmed)
-    scheduler = build_scheduler()
-    if os.environ.get("ZALO_OA_APP_ID"):
-        oa = ZaloOaChannel(os.environ["ZALO_OA_APP_ID"], os.environ["ZALO_OA_SECRET_KEY"], rasa_url(),
-                           os.environ.get("ZALO_OA_API_BASE_URL"), os.environ.get("ZALO_OA_OAUTH_BASE_URL"),
-                           os.environ.get("ZALO_OA_REFRESH_TOKEN"))
-        listen, port = os.environ.get("ZALO_OA_WEBHOOK_LISTEN", "127.0.0.1"), int(os.environ.get("ZALO_OA_WEBHOOK_PORT", "8444"))
-        run_in_thread(zalo_oa.CHANNEL, lambda stopping: oa.serve(listen, port, stopping), stop, push=oa.push)
-    if os.environ.get("ZALO_BOT_TOKEN"):
-        zalo_token = os.environ["ZALO_BOT_TOKEN"]
-        ZaloBotChannel(zalo_token, rasa_url(), os.environ.get("ZALO_BOT_API_BASE_URL")).start_in_thread(stop, zalo_token)
-    token = os.environ.get("TELEGRAM_BOT_TOKEN")
-    if token:
-        channel = TelegramChannel(token, rasa_url(), os.environ.get("TELEGRAM_API_BASE_URL"))
-
-        async def channels_ready(application: object) -> None:
-            channel.register_push(asyncio.get_running_loop())
-            threading.Thread(target=BroadcastSender().run_forever, args=(stop,), name="broadcasts", daemon=True).start()
-            scheduler.start()
-            scheduler.add_job(reminder_job, id="startup-catch-up", replace_existing=True)  # after downtime
-            logger.info("Telegram channel and scheduler running")
-
-        channel.application.post_init = channels_ready
-        webhook = os.environ.get("TELEGRAM_WEBHOOK_URL")
-        if webhook:
-            asyncio.run(run_webhook(channel, webhook, token))
-        else:
-            channel.application.run_polling(allowed_updates=Update.ALL_TYPES)
-        stop.set()
-    else:
-        threading.Thread(target=BroadcastSender().run_forever, args=(stop,), name="broadcasts", daemon=True).start()
-        scheduler.start()
-        reminder_job()  # catch up after downtime
-        logger.info("Scheduler running%s", " with Zalo" if os.environ.get("ZALO_BOT_TOKEN") else "")
-        stop.wait()
-    scheduler.shutdown(wait=False)
+    settings = get_settings()
+    db = Database(settings.database_url).upgrade()
+    try:
+        unconfirmed = reminders.outbox(db).reconcile() + announcements.outbox(db).reconcile()
+        if unconfirmed:
+            logger.warning("%d message(s) interrupted by the last stop will not be sent twice", unconfirmed)
+        asyncio.run(run(settings, db))
+    finally:
+        db.dispose()
     return 0
 
 

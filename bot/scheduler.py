@@ -1,56 +1,108 @@
-"""The bot process's scheduler: APScheduler 3, jobs kept in the application database.
+"""The bot process's scheduler: APScheduler 3 on the event loop, jobs kept in the application database.
 
-Timezone Asia/Ho_Chi_Minh. Jobs:
+Timezone Asia/Ho_Chi_Minh. Jobs (all run ``reminder_job``):
 
 * ``daily-reminders``: every day at 07:30, a full reminder cycle;
-* ``reminder-retries``: every 15 minutes, a cycle too (it sends only what is
+* ``reminder-retries``: every 15 minutes, a cycle too (it pushes only what is
   due: retries after a failure, reminders that waited for the end of quiet
-  hours).
+  hours);
+* ``startup-catch-up``: once at start-up, after downtime.
 
-At start-up the process first reconciles interrupted deliveries, then runs one
-cycle to catch up after downtime (see ``bot/__main__.py``).
+A cycle (``ReminderCycle``) is ``ocop.reminders.run_cycle``, synchronous
+database work, in a worker thread; each push it makes is handed back to the
+event loop (``RasaReminderPush``: Rasa, then the channel). One cycle at a
+time. The job store keeps only the job's name, so the running process binds
+its cycle here at start-up (``build_scheduler``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import datetime as dt
 import logging
-import os
-from typing import Optional
+from typing import Awaitable, Callable, Dict, Optional
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot import reminders
-from bot.reminder_push import RasaReminderPush
-from ocop.storage.db import database_url
+from ocop import reminders
+from ocop.outbox import DeliveryUnknown, RetryLater
+from ocop.reminders import DueReminder, Schedule
+from ocop.storage.db import Database
 
 logger = logging.getLogger(__name__)
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
-DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+JOB = "bot.scheduler:reminder_job"
+PUSH_TIMEOUT = 120.0  # seconds; a push still running then may have arrived: never repeated
+STOPPING_RETRY = 60.0  # seconds; reminders left when the process stops wait this long, attempt not counted
+
+ReminderPush = Callable[[DueReminder], Awaitable[None]]
 
 
-def rasa_url() -> str:
-    return os.environ.get("OCOP_RASA_URL", DEFAULT_RASA_URL)
+class ReminderCycle:
+    """Runs reminder cycles on the event loop, one at a time."""
+
+    def __init__(self, db: Database, push: ReminderPush, schedule: Schedule) -> None:
+        self.db = db
+        self.push = push
+        self.schedule = schedule
+        self._lock = asyncio.Lock()
+        self._running: Optional[asyncio.Future] = None
+        self._closing = False
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
+
+    async def __call__(self, now: Optional[dt.datetime] = None) -> Dict[str, int]:
+        async with self._lock:
+            self._loop = asyncio.get_running_loop()
+            self._running = asyncio.ensure_future(
+                asyncio.to_thread(reminders.run_cycle, self.db, self._push_from_thread, self.schedule, now))
+            return await asyncio.shield(self._running)
+
+    def _push_from_thread(self, reminder: DueReminder) -> None:
+        """The synchronous push ``run_cycle`` calls in its thread: the real push runs on the loop."""
+        if self._closing or self._loop is None:
+            raise RetryLater(STOPPING_RETRY)
+        future = asyncio.run_coroutine_threadsafe(self.push(reminder), self._loop)
+        try:
+            future.result(PUSH_TIMEOUT)
+        except concurrent.futures.TimeoutError as error:
+            future.cancel()
+            raise DeliveryUnknown(f"push still running after {PUSH_TIMEOUT:.0f} s") from error
+
+    async def close(self, timeout: float = 30.0) -> None:
+        """Push nothing more; wait for the cycle in progress to record its outcomes."""
+        self._closing = True
+        if self._running is not None and not self._running.done():
+            try:
+                await asyncio.wait_for(asyncio.shield(self._running), timeout)
+            except Exception:  # noqa: BLE001 - stopping anyway; the outbox reconciles at the next start
+                logger.warning("Reminder cycle still running at stop")
 
 
-def reminder_job() -> None:
-    """One reminder cycle (a module-level function, so the job store can name it)."""
-    push = RasaReminderPush(rasa_url())
-    try:
-        reminders.run_cycle(push)
-    finally:
-        push.close()
+_cycle: Optional[ReminderCycle] = None
 
 
-def build_scheduler(url: Optional[str] = None) -> BackgroundScheduler:
-    scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=url or database_url(), tablename="apscheduler_jobs")},
+async def reminder_job() -> None:
+    """One reminder cycle (module level, so that the job store can name it)."""
+    if _cycle is None:
+        logger.warning("Reminder job ran before the bot process bound its cycle")
+        return
+    await _cycle()
+
+
+def build_scheduler(db: Database, cycle: ReminderCycle) -> AsyncIOScheduler:
+    """The scheduler with its jobs; ``start()`` it on the running event loop."""
+    global _cycle
+    _cycle = cycle
+    scheduler = AsyncIOScheduler(
+        # APScheduler 3 needs a 1.x-style engine of its own (it calls ``engine.execute``).
+        jobstores={"default": SQLAlchemyJobStore(url=db.url, tablename="apscheduler_jobs")},
         timezone=TIMEZONE,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
-    scheduler.add_job("bot.scheduler:reminder_job", "cron", hour=7, minute=30, id="daily-reminders",
-                      replace_existing=True)
-    scheduler.add_job("bot.scheduler:reminder_job", "interval", minutes=15, id="reminder-retries",
-                      replace_existing=True)
+    scheduler.add_job(JOB, "cron", hour=7, minute=30, id="daily-reminders", replace_existing=True)
+    scheduler.add_job(JOB, "interval", minutes=15, id="reminder-retries", replace_existing=True)
+    scheduler.add_job(JOB, id="startup-catch-up", replace_existing=True)  # after downtime
     return scheduler

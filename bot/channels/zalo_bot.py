@@ -1,72 +1,83 @@
 """Zalo through the Zalo Bot Platform (a Telegram-like Bot API), with httpx.
 
-Long polling of ``getUpdates``; each text message goes to Rasa as sender
-``zalo:<chat id>``. Zalo has no buttons, so Rasa's buttons become a numbered
-list under the text and a reply "1", "2" … sends that option's payload.
-``sendMessage`` takes at most 2,000 characters: longer replies are split on
-line breaks. Non-text messages (photos, stickers …) get a polite reply. The
-channel knows nothing of OCOP.
+Platform plumbing only; the bridge decides what to answer. Zalo shows no
+buttons, so options arrive as a numbered list (``bot/channels/render.py``);
+``sendMessage`` takes at most 2,000 characters. Text messages go to the
+bridge; other events (photos, stickers …) get its polite reply.
 
-Settings: ``ZALO_BOT_TOKEN`` (turns the channel on), ``ZALO_BOT_API_BASE_URL``
-(default https://bot-api.zaloplatforms.com). Long polling by default; with
-``ZALO_BOT_WEBHOOK_URL`` the channel registers it (``setWebhook`` with a
-secret token: ``ZALO_BOT_WEBHOOK_SECRET`` or one derived from the bot token)
-and serves it on ``ZALO_BOT_WEBHOOK_LISTEN``:``ZALO_BOT_WEBHOOK_PORT``
-(127.0.0.1:8445); requests without the ``X-Bot-Api-Secret-Token`` header get
-403, unreadable ones 400.
+Long polling of ``getUpdates`` by default, as a task on the bot process's
+event loop. With ``ZALO_BOT_WEBHOOK_URL`` the channel registers the URL
+(``setWebhook`` with a secret token) and serves it
+(``bot/channels/webhook.py``): requests without the ``X-Bot-Api-Secret-Token``
+header get 403, unreadable ones 400.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
-import os
-import threading
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Optional
 from urllib.parse import urlsplit
 
 import httpx
 from aiohttp import web
 
-from bot import channels
+from bot.channels.base import Channel
+from bot.channels.bridge import Bridge
+from bot.channels.render import Piece
+from bot.channels.webhook import WebhookServer, has_secret, webhook_secret
 from ocop.outbox import BlockedByUser, DeliveryUnknown, RetryLater
-from bot.channels import Messages
-from bot.rasa_client import AsyncRasaClient
-from ocop.storage import chat_users
+from ocop.settings import Settings, ZaloBotSettings
+from ocop.storage.db import Database
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "zalo"
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
-MAX_TEXT = 2000
-NOT_TEXT = "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Bạn gõ câu hỏi giúp tôi nhé (có dấu hay không dấu đều được)."
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+TEXT_EVENT = "message.text.received"
+POLL_SECONDS = 30
 
 
-def split_text(text: str, limit: int = MAX_TEXT) -> List[str]:
-    """Pieces of at most ``limit`` characters, cut at line breaks (or spaces) when possible."""
-    pieces: List[str] = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = text.rfind(" ", 0, limit)
-        if cut <= 0:
-            cut = limit
-        pieces.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        pieces.append(text)
-    return pieces
+class ZaloBotChannel(Channel):
+    name = "zalo"
+    title = "Zalo"
+    buttons = False
+    max_length = 2000
 
+    def __init__(self, settings: ZaloBotSettings, db: Database, bridge: Bridge) -> None:
+        super().__init__(db)
+        self.settings = settings
+        self.bridge = bridge
+        self._url = f"{(settings.api_base_url or DEFAULT_BASE_URL).rstrip('/')}/bot{settings.token}"
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(POLL_SECONDS + 10.0, connect=10.0))
+        self._polling: Optional[asyncio.Task] = None
+        self._webhook: Optional[WebhookServer] = None
+        self._tasks: "set[asyncio.Task]" = set()
 
-class ZaloBotChannel:
-    def __init__(self, token: str, rasa_url: str, base_url: Optional[str] = None) -> None:
-        self._url = f"{(base_url or DEFAULT_BASE_URL).rstrip('/')}/bot{token}"
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(40.0, connect=10.0))
-        self.rasa = AsyncRasaClient(rasa_url)
-        self._options: Dict[str, List[str]] = {}  # chat id → payloads of the last numbered list
+    # --- running ---------------------------------------------------------------------
+    async def start(self) -> None:
+        url = self.settings.webhook_url
+        if url:
+            self._webhook = WebhookServer(self.settings.webhook_listen, self.settings.webhook_port,
+                                          urlsplit(url).path, self._receive_webhook)
+            await self._webhook.start()
+            await self._call("setWebhook", url=url, secret_token=self._secret())
+        else:
+            self._polling = asyncio.create_task(self._poll(), name="zalo-polling")
+        logger.info("Zalo Bot channel running (%s)", "webhook" if url else "long polling")
 
+    async def stop(self) -> None:
+        if self._polling is not None:
+            self._polling.cancel()
+            await asyncio.gather(self._polling, return_exceptions=True)
+        if self._webhook is not None:
+            await self._webhook.stop()
+        await self._http.aclose()
+
+    def _secret(self) -> str:
+        return webhook_secret(self.settings.webhook_secret, self.settings.token or "", self.name)
+
+    # --- the Bot API -----------------------------------------------------------------
     async def _call(self, method: str, **params: Any) -> Any:
         try:
             response = await self._http.post(f"{self._url}/{method}", json=params)
@@ -87,11 +98,11 @@ class ZaloBotChannel:
         return body.get("result")
 
     # --- receiving -------------------------------------------------------------------
-    async def run(self, stop: asyncio.Event) -> None:
-        """Long-poll until ``stop`` is set."""
-        while not stop.is_set():
+    async def _poll(self) -> None:
+        """Long-poll until cancelled."""
+        while True:
             try:
-                result = await self._call("getUpdates", timeout="30")
+                result = await self._call("getUpdates", timeout=str(POLL_SECONDS))
             except (httpx.HTTPError, RuntimeError, RetryLater) as error:
                 logger.warning("Zalo getUpdates failed: %s", type(error).__name__)
                 await asyncio.sleep(2)
@@ -102,78 +113,43 @@ class ZaloBotChannel:
                 except Exception:  # noqa: BLE001 - one bad update must not stop the channel
                     logger.exception("Zalo update not handled")
 
+    async def _receive_webhook(self, request: web.Request) -> web.Response:
+        if not has_secret(request, SECRET_HEADER, self._secret()):
+            return web.Response(status=403, text="forbidden")
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        update = body.get("result", body) if isinstance(body, dict) else None
+        if not isinstance(update, dict) or not isinstance(update.get("message"), dict):
+            return web.Response(status=400, text="bad update")
+        task = asyncio.create_task(self._handle_logged(update))
+        self._tasks.add(task)  # kept until done, so it is not garbage-collected mid-way
+        task.add_done_callback(self._tasks.discard)
+        return web.Response(text="ok")
+
+    async def _handle_logged(self, update: Dict[str, Any]) -> None:
+        try:
+            await self.handle(update)
+        except Exception:  # noqa: BLE001 - Zalo does not redeliver; log it
+            logger.exception("Zalo update not handled")
+
     async def handle(self, update: Dict[str, Any]) -> None:
+        """One update: text to the bridge, anything else gets the not-text reply."""
         message = update.get("message") or {}
         chat_id = str((message.get("chat") or {}).get("id") or (message.get("from") or {}).get("id") or "")
         if not chat_id:
             return
-        if update.get("event_name") != "message.text.received" or not message.get("text"):
-            await self.send(chat_id, [{"text": NOT_TEXT}])
+        if update.get("event_name") != TEXT_EVENT or not message.get("text"):
+            await self.bridge.not_text(self, chat_id)
             return
-        text = message["text"].strip()
-        if text.lower() in ("/start", "start", "bắt đầu"):
-            chat_users.register(CHANNEL, chat_id)
-        options = self._options.get(chat_id) or []
-        if text.isdigit() and 1 <= int(text) <= len(options):
-            text = options[int(text) - 1]
-        try:
-            replies = await self.rasa.send(f"{CHANNEL}:{chat_id}", text)
-        except Exception:  # noqa: BLE001 - Rasa down: say so
-            logger.exception("Rasa did not answer")
-            replies = [{"text": "Xin lỗi, hệ thống đang bận. Bạn nhắn lại sau ít phút nhé."}]
-        await self.send(chat_id, replies)
+        await self.bridge.receive(self, chat_id, message["text"].strip())
 
     # --- sending ---------------------------------------------------------------------
-    async def send(self, chat_id: str, messages: Messages) -> None:
-        """Rasa's messages to one chat; buttons as a numbered list, long texts split."""
-        for message in messages:
-            text = message.get("text") or ""
-            buttons = message.get("buttons") or []
-            if buttons:
-                self._options[chat_id] = [b.get("payload", "") for b in buttons]
-                listing = "\n".join(f"{i}. {b.get('title', '')}" for i, b in enumerate(buttons, start=1))
-                text = f"{text}\n\n{listing}\n(Trả lời bằng số thứ tự)".strip()
-            for piece in split_text(text):
-                try:
-                    await self._call("sendMessage", chat_id=chat_id, text=piece)
-                except BlockedByUser:
-                    chat_users.mark_blocked(CHANNEL, chat_id)
-                    raise
+    async def send_piece(self, user_id: str, piece: Piece) -> None:
+        await self._call("sendMessage", chat_id=user_id, text=piece.text)
 
-    async def serve_webhook(self, url: str, secret: str, listen: str, port: int, stop: asyncio.Event) -> None:
-        """Webhook mode: register ``url`` with Zalo, then answer each signed update."""
-        async def receive(request: web.Request) -> web.Response:
-            if not hmac.compare_digest(request.headers.get("X-Bot-Api-Secret-Token", ""), secret):
-                return web.Response(status=403, text="forbidden")
-            try:
-                body = await request.json()
-            except ValueError:
-                body = None
-            update = body.get("result", body) if isinstance(body, dict) else None
-            if not isinstance(update, dict) or not isinstance(update.get("message"), dict):
-                return web.Response(status=400, text="bad update")
-            asyncio.get_running_loop().create_task(self.handle(update))
-            return web.Response(text="ok")
 
-        app = web.Application()
-        app.router.add_post(urlsplit(url).path or "/", receive)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, listen, port).start()
-        await self._call("setWebhook", url=url, secret_token=secret)
-        try:
-            await stop.wait()
-        finally:
-            await runner.cleanup()
-
-    def start_in_thread(self, stop: threading.Event, token: str) -> None:
-        """Poll (or serve the webhook) on an event loop of its own; pushes go through it too."""
-        url = os.environ.get("ZALO_BOT_WEBHOOK_URL")
-        if url:
-            secret = os.environ.get("ZALO_BOT_WEBHOOK_SECRET") or hashlib.sha256(f"zalo:{token}".encode()).hexdigest()[:48]
-            listen = os.environ.get("ZALO_BOT_WEBHOOK_LISTEN", "127.0.0.1")
-            port = int(os.environ.get("ZALO_BOT_WEBHOOK_PORT", "8445"))
-            channels.run_in_thread(CHANNEL, lambda stopping: self.serve_webhook(url, secret, listen, port, stopping),
-                                   stop, push=self.send)
-        else:
-            channels.run_in_thread(CHANNEL, self.run, stop, push=self.send)
+def from_settings(settings: Settings, db: Database, bridge: Bridge) -> Optional[Channel]:
+    """The channel when ``ZALO_BOT_TOKEN`` is set."""
+    return ZaloBotChannel(settings.zalo_bot, db, bridge) if settings.zalo_bot.token else None

@@ -1,22 +1,18 @@
 """Zalo Official Account: a signed webhook in, the OA message API out, tokens refreshed safely.
 
+Platform plumbing only; the bridge decides what to answer.
+
 * Webhook (``ZALO_OA_WEBHOOK_PORT``, path ``/zalo-oa``): each request must carry
   ``X-ZEvent-Signature: mac=<sha256(app_id + body + timestamp + secret key)>``;
   a bad or missing signature gets 403, an unreadable body 400, and neither
-  changes anything. ``user_send_text`` events go to Rasa as sender
-  ``zalooa:<user id>``; other message events get a polite reply.
+  changes anything. ``user_send_text`` events go to the bridge; other message
+  events get its polite reply.
 * Replies: the OA "customer service" message API with the access token. When
-  Zalo says the token expired, it is refreshed with the refresh token and the
-  new pair is stored in one compare-and-swap update, so two processes never
-  overwrite each other's newer token.
+  Zalo says the token expired, it is refreshed and the new pair stored by
+  compare-and-swap (``bot/channels/zalo_oa_tokens.py``).
 * Pushes (reminders, announcements) are only possible inside Zalo's reply
   window after the user last wrote (``ZALO_OA_REPLY_WINDOW_HOURS``, default
-  168); outside it the delivery is marked "needs template" for officers
-  instead of being attempted.
-
-Settings: ``ZALO_OA_APP_ID``, ``ZALO_OA_SECRET_KEY``, ``ZALO_OA_REFRESH_TOKEN``
-(the first refresh token; afterwards the stored one is used),
-``ZALO_OA_API_BASE_URL``, ``ZALO_OA_OAUTH_BASE_URL``.
+  168); outside it ``push`` raises ``NeedsTemplate`` without calling Zalo.
 """
 
 from __future__ import annotations
@@ -27,83 +23,93 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 from typing import Any, Dict, Optional
 
 import httpx
 from aiohttp import web
-from sqlalchemy import select, update
 
-from bot.channels import Messages, NeedsTemplate
-from bot.rasa_client import AsyncRasaClient
-from ocop.storage.db import session_scope
-from ocop.storage.models import ChatUser, OaToken
-from ocop.storage.chat_users import get_or_create_chat_user
+from bot.channels.base import Channel
+from bot.channels.bridge import Bridge
+from bot.channels.render import Piece
+from bot.channels.webhook import WebhookServer
+from bot.channels.zalo_oa_tokens import OaTokens
+from bot.rasa_client import Messages
+from ocop.outbox import NeedsTemplate
+from ocop.settings import Settings, ZaloOaSettings
+from ocop.storage import chat_users
+from ocop.storage.db import Database
+from ocop.vietnam_time import as_utc
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "zalooa"
 API_BASE = "https://openapi.zalo.me"
 OAUTH_BASE = "https://oauth.zaloapp.com"
+PATH = "/zalo-oa"
 TOKEN_EXPIRED = (-216, -124)  # Zalo's "access token invalid/expired" codes
-NOT_TEXT = "Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Bạn gõ câu hỏi giúp tôi nhé."
 
 
 def signature(app_id: str, body: bytes, timestamp: str, secret: str) -> str:
     return "mac=" + hashlib.sha256(app_id.encode() + body + timestamp.encode() + secret.encode()).hexdigest()
 
 
-class ZaloOaChannel:
-    def __init__(self, app_id: str, secret: str, rasa_url: str, api_base: Optional[str] = None,
-                 oauth_base: Optional[str] = None, first_refresh_token: Optional[str] = None,
-                 url: Optional[str] = None) -> None:
-        self.app_id, self.secret, self.url = app_id, secret, url
-        self.api_base = (api_base or API_BASE).rstrip("/")
-        self.oauth_base = (oauth_base or OAUTH_BASE).rstrip("/")
-        self.window = dt.timedelta(hours=float(os.environ.get("ZALO_OA_REPLY_WINDOW_HOURS", "168")))
-        self.rasa = AsyncRasaClient(rasa_url)
+class ZaloOaChannel(Channel):
+    name = "zalooa"
+    title = "Zalo"
+    buttons = False
+    max_length = 2000
+
+    def __init__(self, settings: ZaloOaSettings, db: Database, bridge: Bridge) -> None:
+        super().__init__(db)
+        self.settings = settings
+        self.bridge = bridge
+        self.api_base = (settings.api_base_url or API_BASE).rstrip("/")
+        self.oauth_base = (settings.oauth_base_url or OAUTH_BASE).rstrip("/")
+        self.window = dt.timedelta(hours=settings.reply_window_hours)
+        self.tokens = OaTokens(db)
         self._http = httpx.AsyncClient(timeout=30)
         self._refreshing = asyncio.Lock()
-        if first_refresh_token:
-            with session_scope(url) as session:
-                if session.execute(select(OaToken.id)).first() is None:
-                    session.add(OaToken(id=1, refresh_token=first_refresh_token))
+        self._webhook = WebhookServer(settings.webhook_listen, settings.webhook_port, PATH, self.receive)
+        self._tasks: "set[asyncio.Task]" = set()
+
+    # --- running -----------------------------------------------------------------------
+    async def start(self) -> None:
+        await asyncio.to_thread(self.tokens.seed, self.settings.refresh_token)
+        await self._webhook.start()
+
+    async def stop(self) -> None:
+        await self._webhook.stop()
+        await self._http.aclose()
 
     # --- tokens ------------------------------------------------------------------------
-    def _stored(self) -> OaToken:
-        with session_scope(self.url) as session:
-            return session.execute(select(OaToken).where(OaToken.id == 1)).scalar_one()
-
     async def refresh(self, seen_refresh_token: str) -> str:
         """A new access token; the new refresh token replaces the one we used, atomically."""
         async with self._refreshing:
-            current = self._stored()
+            current = await asyncio.to_thread(self.tokens.current)
             if current.refresh_token != seen_refresh_token and current.access_token:
                 return current.access_token  # someone refreshed meanwhile
             response = await self._http.post(
-                f"{self.oauth_base}/v4/oa/access_token", headers={"secret_key": self.secret},
-                data={"refresh_token": current.refresh_token, "app_id": self.app_id, "grant_type": "refresh_token"})
+                f"{self.oauth_base}/v4/oa/access_token", headers={"secret_key": self.settings.secret_key or ""},
+                data={"refresh_token": current.refresh_token, "app_id": self.settings.app_id,
+                      "grant_type": "refresh_token"})
             body = response.json()
             if "access_token" not in body:
                 raise RuntimeError(f"Zalo OA token refresh refused: {body.get('error_name') or body.get('error')}")
             expires = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=int(body.get("expires_in", 3600)))
-            with session_scope(self.url) as session:
-                swapped = session.execute(
-                    update(OaToken).where(OaToken.id == 1, OaToken.refresh_token == current.refresh_token)
-                    .values(access_token=body["access_token"], refresh_token=body["refresh_token"], expires_at=expires)
-                ).rowcount
+            swapped = await asyncio.to_thread(self.tokens.swap, current.refresh_token, body["access_token"],
+                                              body["refresh_token"], expires)
             if not swapped:  # another process stored a newer pair first: use theirs
-                return self._stored().access_token
+                return (await asyncio.to_thread(self.tokens.current)).access_token or ""
             logger.info("Zalo OA access token refreshed")
             return body["access_token"]
 
-    async def _send_text(self, user_id: str, text: str) -> None:
-        token = self._stored()
+    # --- sending -----------------------------------------------------------------------
+    async def send_piece(self, user_id: str, piece: Piece) -> None:
+        token = await asyncio.to_thread(self.tokens.current)
         access = token.access_token or await self.refresh(token.refresh_token)
         for attempt in range(2):
             response = await self._http.post(
                 f"{self.api_base}/v3.0/oa/message/cs", headers={"access_token": access},
-                json={"recipient": {"user_id": user_id}, "message": {"text": text[:2000]}})
+                json={"recipient": {"user_id": user_id}, "message": {"text": piece.text}})
             body = response.json()
             if body.get("error") in TOKEN_EXPIRED and attempt == 0:
                 access = await self.refresh(token.refresh_token)
@@ -112,29 +118,13 @@ class ZaloOaChannel:
                 raise RuntimeError(f"Zalo OA message refused: {body.get('message')}")
             return
 
-    # --- sending -----------------------------------------------------------------------
-    async def send(self, user_id: str, messages: Messages) -> None:
-        for message in messages:
-            text = message.get("text") or ""
-            buttons = message.get("buttons") or []
-            if buttons:
-                text += "\n\n" + "\n".join(f"• {b.get('title', '')}" for b in buttons)
-            if text.strip():
-                await self._send_text(user_id, text)
-
-    def can_push(self, user_id: str) -> bool:
+    async def can_push(self, user_id: str) -> bool:
         """Inside the reply window since the user's last message."""
-        with session_scope(self.url) as session:
-            last = session.execute(select(ChatUser.last_inbound_at).where(
-                ChatUser.channel == CHANNEL, ChatUser.user_id == user_id)).scalar_one_or_none()
-        if last is None:
-            return False
-        if last.tzinfo is None:
-            last = last.replace(tzinfo=dt.timezone.utc)
-        return dt.datetime.now(dt.timezone.utc) - last <= self.window
+        last = await asyncio.to_thread(chat_users.last_inbound, self.db, self.name, user_id)
+        return last is not None and dt.datetime.now(dt.timezone.utc) - as_utc(last) <= self.window
 
     async def push(self, user_id: str, messages: Messages) -> None:
-        if not self.can_push(user_id):
+        if not await self.can_push(user_id):
             raise NeedsTemplate("outside Zalo's reply window")
         await self.send(user_id, messages)
 
@@ -146,35 +136,28 @@ class ZaloOaChannel:
             timestamp = str(event["timestamp"])
         except (ValueError, KeyError, TypeError):
             return web.Response(status=400, text="bad event")
-        expected = signature(self.app_id, body, timestamp, self.secret)
-        if not hmac.compare_digest(request.headers.get("X-ZEvent-Signature", ""), expected):
+        expected = signature(self.settings.app_id or "", body, timestamp, self.settings.secret_key or "")
+        if not hmac.compare_digest(request.headers.get("X-ZEvent-Signature", "").encode(), expected.encode()):
             return web.Response(status=403, text="bad signature")
         user_id = str((event.get("sender") or {}).get("id") or "")
         name = event.get("event_name", "")
         if user_id and name.startswith("user_send_"):
-            with session_scope(self.url) as session:
-                get_or_create_chat_user(session, CHANNEL, user_id).last_inbound_at = dt.datetime.now(dt.timezone.utc)
-            asyncio.get_running_loop().create_task(self._answer(user_id, name, event))
+            await asyncio.to_thread(chat_users.touch_inbound, self.db, self.name, user_id)
+            task = asyncio.create_task(self._answer(user_id, name, event))
+            self._tasks.add(task)  # kept until done, so it is not garbage-collected mid-way
+            task.add_done_callback(self._tasks.discard)
         return web.Response(text="ok")
 
     async def _answer(self, user_id: str, name: str, event: Dict[str, Any]) -> None:
         try:
             if name != "user_send_text":
-                await self.send(user_id, [{"text": NOT_TEXT}])
+                await self.bridge.not_text(self, user_id)
                 return
-            replies = await self.rasa.send(f"{CHANNEL}:{user_id}", (event.get("message") or {}).get("text", ""))
-            await self.send(user_id, replies)
+            await self.bridge.receive(self, user_id, (event.get("message") or {}).get("text", ""))
         except Exception:  # noqa: BLE001 - logged; Zalo does not redeliver
             logger.exception("Zalo OA reply failed")
 
-    async def serve(self, listen: str, port: int, stop: asyncio.Event) -> None:
-        app = web.Application()
-        app.router.add_post("/zalo-oa", self.receive)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        await web.TCPSite(runner, listen, port).start()
-        logger.info("Zalo OA webhook listening on %s:%s", listen, port)
-        try:
-            await stop.wait()
-        finally:
-            await runner.cleanup()
+
+def from_settings(settings: Settings, db: Database, bridge: Bridge) -> Optional[Channel]:
+    """The channel when ``ZALO_OA_APP_ID`` is set."""
+    return ZaloOaChannel(settings.zalo_oa, db, bridge) if settings.zalo_oa.app_id else None

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.stack import Stack
-from ocop.storage.db import session_scope
-from ocop.storage.models import Announcement, AuditLog, ChatUser, Officer, PreRegistration, Producer
-from tests.channels.bot_process import bot_process
-from tests.channels.fake_telegram import FakeTelegram
+from fakes.fake_telegram import FakeTelegram
 from fakes.tax_codes import new_tax_code
+from ocop.storage.db import Database
+from ocop.storage.models import Announcement, AuditLog, ChatUser, Officer, PreRegistration, Producer
+from ocop.text import place_key
+from tests.channels.bot_process import bot_process
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +49,23 @@ def test_faq_and_a_button_tap(telegram: FakeTelegram) -> None:
     assert "Nguồn:" in messages[1]["text"] and messages[1]["text"] != answer["text"]
 
 
-def test_start_consent_stop(telegram: FakeTelegram, stack: Stack) -> None:
+def consent_of(db: Database, chat: int) -> object:
+    with db.session() as session:
+        return session.execute(select(ChatUser.notifications).where(
+            ChatUser.channel == "telegram", ChatUser.user_id == str(chat))).scalar_one()
+
+
+def test_start_consent_stop(telegram: FakeTelegram, stack_db: Database) -> None:
     chat = 1002
     telegram.user_says(chat, "/start")
     [consent] = telegram.wait_for_messages(chat, 1)
     assert "thông báo" in consent["text"] and len(buttons(consent)) == 2
     telegram.user_taps(chat, buttons(consent)[0]["callback_data"])
     telegram.wait_for_messages(chat, 2)
-    with session_scope(stack.database_url) as session:
-        assert session.execute(select(ChatUser.notifications).where(ChatUser.user_id == str(chat))).scalar_one() is True
+    assert consent_of(stack_db, chat) is True
     telegram.user_says(chat, "/stop")
     assert "Đã ngừng" in telegram.wait_for_messages(chat, 3)[2]["text"]
-    with session_scope(stack.database_url) as session:
-        assert session.execute(select(ChatUser.notifications).where(ChatUser.user_id == str(chat))).scalar_one() is False
+    assert consent_of(stack_db, chat) is False
 
 
 def test_non_text_edits_and_repeats(telegram: FakeTelegram) -> None:
@@ -74,7 +79,7 @@ def test_non_text_edits_and_repeats(telegram: FakeTelegram) -> None:
     assert len(messages) == 2  # the edit and the repeated update got nothing
 
 
-def test_pre_registration_through_telegram(telegram: FakeTelegram, stack: Stack) -> None:
+def test_pre_registration_through_telegram(telegram: FakeTelegram, stack_db: Database) -> None:
     chat, tax = 1004, new_tax_code("07")
     script = ["đăng ký OCOP", "hợp tác xã", "HTX Dệt thổ cẩm Mai Châu", "Hà Thị Mai", tax, "0912 345 678",
               "không có", "bản Lác, xã Mai Châu, tỉnh Phú Thọ", "Khăn thổ cẩm Mai Châu", "thổ cẩm",
@@ -88,7 +93,7 @@ def test_pre_registration_through_telegram(telegram: FakeTelegram, stack: Stack)
     telegram.user_says(chat, "xác nhận")
     reply = texts(telegram.wait_for_messages(chat, count + 1)[count:])
     code = re.search(r"OCOP-\d{4}-\d{6}", reply).group()
-    with session_scope(stack.database_url) as session:
+    with stack_db.session() as session:
         row = session.execute(
             select(PreRegistration).join(ChatUser, PreRegistration.chat_user_id == ChatUser.id)
             .where(ChatUser.channel == "telegram", ChatUser.user_id == str(chat))
@@ -103,17 +108,18 @@ def consent(telegram: FakeTelegram, chat: int) -> None:
     telegram.wait_for_messages(chat, 2)
 
 
-def test_officer_broadcasts_to_a_filtered_audience(telegram: FakeTelegram, stack: Stack) -> None:
+def test_officer_broadcasts_to_a_filtered_audience(telegram: FakeTelegram, stack_db: Database) -> None:
     officer, in_ca_mau, elsewhere = 2001, 2002, 2003
-    with session_scope(stack.database_url) as session:
+    with stack_db.session() as session:
         session.add(Officer(channel="telegram", user_id=str(officer), name="Cán bộ Sở"))
     for chat in (in_ca_mau, elsewhere):
         consent(telegram, chat)
-    with session_scope(stack.database_url) as session:
+    with stack_db.session() as session:
         for chat, province in ((in_ca_mau, "Tỉnh Cà Mau"), (elsewhere, "Thành phố Hà Nội")):
             producer = Producer(subject_type="hop_tac_xa", name=f"HTX {chat}", tax_code=new_tax_code("08"),
                                 representative="Lê Văn Tám", phone="+84912345678", address=province,
-                                ward="Xã U Minh", province=province)
+                                ward="Xã U Minh", province=province, ward_key=place_key("Xã U Minh"),
+                                province_key=place_key(province))
             session.add(producer)
             session.flush()
             session.execute(update(ChatUser).where(ChatUser.user_id == str(chat)).values(producer_id=producer.id))
@@ -121,17 +127,19 @@ def test_officer_broadcasts_to_a_filtered_audience(telegram: FakeTelegram, stack
     [draft] = telegram.wait_for_messages(officer, 1)
     assert "tới 1 người" in draft["text"]
     telegram.user_taps(officer, buttons(draft)[0]["callback_data"])
-    assert "Đã xếp hàng" in telegram.wait_for_messages(officer, 2)[1]["text"]
+    confirmation = telegram.wait_for_messages(officer, 2)[1]["text"]
+    announcement_id = re.search(r"thông báo số (\d+)", confirmation).group(1)
+    assert "Đã xếp hàng" in confirmation and f"ocop broadcast-report {announcement_id}" in confirmation
     received = telegram.wait_for_messages(in_ca_mau, 3)[2]
     assert "Hội chợ OCOP Cà Mau" in received["text"]
     time.sleep(1.5)
     assert len(telegram.wait_for_messages(elsewhere, 2)) == 2  # consent messages only
 
 
-def test_a_non_officer_is_refused(telegram: FakeTelegram, stack: Stack) -> None:
+def test_a_non_officer_is_refused(telegram: FakeTelegram, stack_db: Database) -> None:
     chat = 2004
     telegram.user_says(chat, "/broadcast Thông báo giả mạo")
     assert "chỉ dành cho cán bộ" in telegram.wait_for_messages(chat, 1)[0]["text"]
-    with session_scope(stack.database_url) as session:
+    with stack_db.session() as session:
         assert session.execute(select(Announcement).where(Announcement.text.contains("giả mạo"))).first() is None
         assert session.execute(select(AuditLog).where(AuditLog.action == "refused_broadcast")).first() is not None

@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from bot.stack import Stack, free_port
-from tests.channels.local_server import wait_until_listening
+from fakes.fake_telegram import FakeTelegram
+from fakes.local_server import wait_until_listening
 from tests.channels.bot_process import bot_process
-from tests.channels.fake_telegram import FakeTelegram
 
 SECRET = "s3cret-token-for-tests"
 

@@ -6,12 +6,17 @@ import re
 
 import httpx
 import pytest
+from sqlalchemy import select
 
-from bot.channels.zalo_bot import split_text
+from bot.channels.render import split_text
+from bot.channels.zalo_bot import ZaloBotChannel
 from bot.stack import Stack, free_port
+from fakes.fake_zalo import FakeZalo
+from fakes.local_server import wait_until_listening
+from ocop.storage import handoffs, officers
+from ocop.storage.db import Database
+from ocop.storage.models import Announcement, AuditLog, ChatUser
 from tests.channels.bot_process import bot_process
-from tests.channels.fake_zalo import FakeZalo
-from tests.channels.local_server import wait_until_listening
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +50,54 @@ def test_long_answers_are_split_and_stickers_get_a_reply(zalo: FakeZalo) -> None
 
 def test_split_text_keeps_lines_whole() -> None:
     text = "\n".join(f"dòng {i} " + "x" * 90 for i in range(60))
-    pieces = split_text(text)
+    pieces = split_text(text, ZaloBotChannel.max_length)
     assert all(len(p) <= 2000 for p in pieces) and "\n".join(pieces) == text
+
+
+def test_an_officer_broadcasts_from_zalo_and_confirms_by_typing(zalo: FakeZalo, stack_db: Database) -> None:
+    officer, subscriber = "zo1", "zs1"
+    officers.add(stack_db, "zalo", officer, "Cán bộ Sở (Zalo)")
+    zalo.user_says(subscriber, "/start")
+    [question] = zalo.wait_for_messages(subscriber, 1)
+    assert "1. Đồng ý" in question["text"]
+    zalo.user_says(subscriber, "1")
+    zalo.wait_for_messages(subscriber, 2)
+    with stack_db.session() as session:
+        assert session.execute(select(ChatUser.notifications).where(
+            ChatUser.channel == "zalo", ChatUser.user_id == subscriber)).scalar_one() is True
+    zalo.user_says(officer, "/broadcast\nTập huấn OCOP qua Zalo ngày 10/12/2026.")
+    [draft] = zalo.wait_for_messages(officer, 1)
+    assert "Thông báo sẽ gửi tới" in draft["text"] and "1. Gửi cho" in draft["text"] and "2. Hủy" in draft["text"]
+    zalo.user_says(officer, "gửi")
+    confirmation = zalo.wait_for_messages(officer, 2)[1]["text"]
+    announcement_id = re.search(r"thông báo số (\d+)", confirmation).group(1)
+    assert f"ocop broadcast-report {announcement_id}" in confirmation
+    assert "Tập huấn OCOP qua Zalo" in zalo.wait_for_messages(subscriber, 3)[2]["text"]
+
+
+def test_an_officer_chooses_by_number_and_lists_handoffs_on_zalo(zalo: FakeZalo, stack_db: Database) -> None:
+    officer = "zo2"
+    officers.add(stack_db, "zalo", officer, "Cán bộ huyện (Zalo)")
+    handoffs.record(stack_db, "zalo:zh1", "asked", "Tôi cần gặp cán bộ, số 0912345678")
+    zalo.user_says(officer, "/broadcast sao: 5\nHội nghị OCOP 5 sao.")
+    zalo.wait_for_messages(officer, 1)
+    zalo.user_says(officer, "2")  # "Hủy"
+    assert "Đã hủy" in zalo.wait_for_messages(officer, 2)[1]["text"]
+    zalo.user_says(officer, "gửi")  # nothing left to confirm: an ordinary message for Rasa
+    assert "Đã xếp hàng" not in zalo.wait_for_messages(officer, 3)[2]["text"]
+    zalo.user_says(officer, "/handoffs")
+    listing = zalo.wait_for_messages(officer, 4)[3]["text"]
+    assert "Yêu cầu gặp cán bộ đang mở" in listing and "0912345678" not in listing
+    with stack_db.session() as session:
+        assert session.execute(select(Announcement).where(Announcement.text.contains("5 sao"))).first() is None
+
+
+def test_a_non_officer_is_refused_on_zalo(zalo: FakeZalo, stack_db: Database) -> None:
+    zalo.user_says("zn1", "/handoffs")
+    assert "chỉ dành cho cán bộ" in zalo.wait_for_messages("zn1", 1)[0]["text"]
+    with stack_db.session() as session:
+        assert session.execute(select(AuditLog).where(
+            AuditLog.action == "refused_handoffs", AuditLog.actor.contains("zn1"))).first() is not None
 
 
 @pytest.fixture(scope="module")

@@ -11,15 +11,21 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot import broadcasts
-from bot.channels import NeedsTemplate
+from bot.channels.bridge import Bridge
+from bot.channels.registry import Channels
 from bot.channels.zalo_oa import ZaloOaChannel, signature
+from bot.rasa_client import AsyncRasaClient
+from bot.senders import AnnouncementSender
 from bot.stack import Stack, free_port
-from ocop.storage.db import session_scope
+from fakes.fake_zalo_oa import FakeZaloOa
+from fakes.local_server import wait_until_listening
+from ocop.audiences import Audience
+from ocop.outbox import NeedsTemplate
+from ocop.settings import ZaloOaSettings
+from ocop.storage import announcements
+from ocop.storage.db import Database
 from ocop.storage.models import ChatUser, OaToken
-from tests.channels.local_server import wait_until_listening
 from tests.channels.bot_process import bot_process
-from tests.channels.fake_zalo_oa import FakeZaloOa
 
 APP_ID, SECRET = "1234567890", "oa-secret-key"
 
@@ -69,36 +75,45 @@ def test_unsigned_or_malformed_events_are_refused(oa) -> None:
     assert fake.sent == []
 
 
-def test_reply_and_token_refresh_stored(oa, stack: Stack) -> None:
+def test_reply_and_token_refresh_stored(oa, stack_db: Database) -> None:
     fake, url = oa
     assert post(url, event("u2", "ocop là gì")) == 200
     assert "Nguồn:" in wait_for(fake, "u2", 1)[0]["text"]
     fake.expire_access_token()
     assert post(url, event("u2", "giấy chứng nhận ocop có thời hạn bao lâu")) == 200
     assert "36 tháng" in wait_for(fake, "u2", 2)[1]["text"]
-    with session_scope(stack.database_url) as session:
+    with stack_db.session() as session:
         stored = session.execute(select(OaToken)).scalar_one()
     assert fake.refreshes == 2 and stored.refresh_token == fake.refresh_token == "r3"
 
 
-def test_push_outside_the_reply_window_needs_a_template(database_url: str) -> None:
-    with session_scope(database_url) as session:
+def test_push_outside_the_reply_window_needs_a_template(db: Database) -> None:
+    with db.session() as session:
         session.add_all([
             ChatUser(channel="zalooa", user_id="old", notifications=True,
                      last_inbound_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=10)),
             ChatUser(channel="zalooa", user_id="recent", notifications=True,
                      last_inbound_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2)),
         ])
-    channel = ZaloOaChannel(APP_ID, SECRET, "http://127.0.0.1:9", first_refresh_token="r1", url=database_url)
-    assert channel.can_push("recent") and not channel.can_push("old")
-    with pytest.raises(NeedsTemplate):
-        asyncio.run(channel.push("old", [{"text": "Thông báo"}]))
+    fake = FakeZaloOa().start()
+    settings = ZaloOaSettings(app_id=APP_ID, secret_key=SECRET, refresh_token="r1", api_base_url=fake.base_url,
+                              oauth_base_url=fake.base_url, webhook_port=free_port())
+    channel = ZaloOaChannel(settings, db, Bridge(db, AsyncRasaClient("http://127.0.0.1:9")))
+    announcement_id, _ = announcements.create(db, "Thông báo", Audience(), "test")
 
-    announcement_id, _ = broadcasts.create("Thông báo", broadcasts.Audience(), "test", database_url)
+    async def scenario() -> None:
+        await channel.start()
+        assert await channel.can_push("recent") and not await channel.can_push("old")
+        with pytest.raises(NeedsTemplate):
+            await channel.push("old", [{"text": "Thông báo"}])
+        sender = AnnouncementSender(announcements.outbox(db), Channels([channel]).push, rate=1000,
+                                    per_chat_interval=0)
+        await sender.deliver_due()
+        await channel.stop()
 
-    def push(channel_name, user_id, text):
-        if not channel.can_push(user_id):
-            raise NeedsTemplate("window")
-
-    broadcasts.BroadcastSender(push, rate=1000, per_chat_interval=0, url=database_url).send_due()
-    assert broadcasts.report(announcement_id, database_url) == {"needs_template": 1, "sent": 1}
+    try:
+        asyncio.run(scenario())
+    finally:
+        fake.stop()
+    assert announcements.report(db, announcement_id) == {"needs_template": 1, "sent": 1}
+    assert [m["user_id"] for m in fake.sent] == ["recent"]  # nothing was attempted for "old"

@@ -2,39 +2,53 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 
 from sqlalchemy import select
 
-from bot import cli, reminders
-from bot.rasa_client import RasaClient
+from bot import cli
+from bot.rasa_client import AsyncRasaClient, RasaClient
 from bot.reminder_push import RasaReminderPush
+from bot.scheduler import ReminderCycle
 from bot.stack import Stack
+from ocop.reminders import Schedule
 from ocop.storage import certificates
-from ocop.storage.db import session_scope
+from ocop.storage.db import Database
 from ocop.storage.models import ReminderDelivery, RenewalRequest
 from ocop.vietnam_time import VIETNAM, local_now
 
 
-def test_reminder_content_buttons_and_the_answer(db_stack: Stack, tmp_path, monkeypatch) -> None:
+def test_reminder_content_buttons_and_the_answer(db_stack: Stack, db_stack_db: Database, tmp_path, monkeypatch) -> None:
     today = local_now().date()
     number, tax, user = f"{uuid.uuid4().int % 100000}/GCN-UBND", "0100109106", f"rem-{uuid.uuid4().hex}"
-    certificates.upsert([{
+    db = db_stack_db
+    certificates.upsert(db, [{
         "number": number, "product_name": "Mật ong rừng U Minh", "holder_name": "HTX Ong mật U Minh",
         "holder_tax_code": tax, "star_rating": 4, "issuing_authority": "UBND tỉnh Cà Mau", "decision_number": None,
-        "issue_date": today - dt.timedelta(days=1015), "expiry_date": today + dt.timedelta(days=80), "status": "expiring",
-    }], db_stack.database_url)
-    assert certificates.link("rest", user, number, tax, db_stack.database_url)
+        "issue_date": today - dt.timedelta(days=1015), "expiry_date": today + dt.timedelta(days=80),
+        "status": "expiring",
+    }])
+    assert certificates.link(db, "rest", user, number, tax)
 
     pushed = []
-    push = RasaReminderPush(db_stack.rasa_url, deliver=lambda channel, uid, messages: pushed.append((channel, uid, messages)))
+
+    async def channel_push(channel: str, uid: str, messages: list) -> None:
+        pushed.append((channel, uid, messages))
+
+    async def two_cycles() -> None:
+        # As the bot process runs them: the cycle in a worker thread, each push back on the event loop.
+        rasa = AsyncRasaClient(db_stack.rasa_url)
+        cycle = ReminderCycle(db, RasaReminderPush(rasa, channel_push), Schedule())
+        try:
+            await cycle(morning)
+            await cycle(morning + dt.timedelta(hours=2))  # nothing twice
+        finally:
+            await rasa.close()
+
     morning = dt.datetime.combine(today, dt.time(9), tzinfo=VIETNAM)
-    try:
-        reminders.run_cycle(push, morning, db_stack.database_url)
-        reminders.run_cycle(push, morning + dt.timedelta(hours=2), db_stack.database_url)  # nothing twice
-    finally:
-        push.close()
+    asyncio.run(two_cycles())
     assert len(pushed) == 1
     channel, uid, messages = pushed[0]
     text = "\n".join(m.get("text") or "" for m in messages)
@@ -43,7 +57,7 @@ def test_reminder_content_buttons_and_the_answer(db_stack: Stack, tmp_path, monk
     assert all(fact in text for fact in ("Mật ong rừng U Minh", "4 sao", expiry, "còn 80 ngày", "logo OCOP")), text
     titles = [b["title"] for m in messages for b in m.get("buttons") or []]
     assert titles == ["Đăng ký đánh giá lại", "Đề nghị nâng hạng sao", "Không có nhu cầu gia hạn"]
-    with session_scope(db_stack.database_url) as session:
+    with db.session() as session:
         [delivery] = session.execute(
             select(ReminderDelivery).join(ReminderDelivery.certificate).where(ReminderDelivery.offset_days == 90)
             .where(ReminderDelivery.chat_user.has(user_id=user))
@@ -53,7 +67,7 @@ def test_reminder_content_buttons_and_the_answer(db_stack: Stack, tmp_path, monk
     with RasaClient(db_stack.rasa_url) as client:
         reply = "\n".join(r.get("text") or "" for r in client.send(user, "Đề nghị nâng hạng sao"))
     assert "nâng hạng sao" in reply and "Mật ong rừng U Minh" in reply
-    with session_scope(db_stack.database_url) as session:
+    with db.session() as session:
         choices = session.execute(
             select(RenewalRequest.choice).where(RenewalRequest.chat_user.has(user_id=user))
         ).scalars().all()

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from typing import List
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from bot import broadcasts
+from bot.officers import parse_message
+from bot.senders import AnnouncementSender
+from ocop.audiences import Audience
 from ocop.outbox import BlockedByUser, DeliveryUnknown
-from ocop.storage.db import session_scope
-from ocop.storage.models import ChatUser, Producer
+from ocop.storage import announcements
+from ocop.storage.db import Database
+from ocop.storage.models import BroadcastDelivery, ChatUser, Producer
+from ocop.text import place_key
 
 
-def subscribers(url: str) -> None:
-    with session_scope(url) as session:
+def subscribers(db: Database) -> None:
+    with db.session() as session:
         producer = Producer(subject_type="hop_tac_xa", name="HTX U Minh", tax_code="0100109106",
                             representative="Lê Văn Tám", phone="+84912345678", address="Cà Mau",
-                            ward="Xã U Minh", province="Tỉnh Cà Mau")
+                            ward="Xã U Minh", province="Tỉnh Cà Mau", ward_key=place_key("Xã U Minh"),
+                            province_key=place_key("Tỉnh Cà Mau"))
         session.add(producer)
         session.flush()
         session.add_all([
@@ -27,59 +34,78 @@ def subscribers(url: str) -> None:
         ])
 
 
-def test_audience_and_exactly_one_copy(database_url: str) -> None:
-    subscribers(database_url)
-    assert broadcasts.count(broadcasts.Audience(), database_url) == 2
-    audience, text = broadcasts.parse_message("tỉnh: ca mau\nHội chợ ngày 05/12")
+def sender(db: Database, push) -> AnnouncementSender:
+    return AnnouncementSender(announcements.outbox(db), push, rate=1000, per_chat_interval=0)
+
+
+def deliver(sender: AnnouncementSender) -> int:
+    return asyncio.run(sender.deliver_due())
+
+
+def test_audience_and_exactly_one_copy(db: Database) -> None:
+    subscribers(db)
+    assert announcements.count(db, Audience()) == 2
+    audience, text = parse_message("tỉnh: ca mau\nHội chợ ngày 05/12")
     assert (audience.province, text) == ("ca mau", "Hội chợ ngày 05/12")
-    assert broadcasts.count(audience, database_url) == 1
-    announcement_id, size = broadcasts.create(text, broadcasts.Audience(), "test", database_url)
-    sent = []
-    sender = broadcasts.BroadcastSender(lambda c, u, t: sent.append(u), rate=1000, per_chat_interval=0, url=database_url)
-    assert sender.send_due() == 2 and sender.send_due() == 0
-    assert sorted(sent) == ["1", "2"] and broadcasts.report(announcement_id, database_url) == {"sent": 2}
+    assert announcements.count(db, audience) == 1
+    announcement_id, size = announcements.create(db, text, Audience(), "test")
+    sent: List[str] = []
+
+    async def push(channel: str, user_id: str, messages: list) -> None:
+        sent.append(user_id)
+
+    once = sender(db, push)
+    assert deliver(once) == 2 and deliver(once) == 0
+    assert sorted(sent) == ["1", "2"] and announcements.report(db, announcement_id) == {"sent": 2}
 
 
-def test_blocked_retry_and_crash(database_url: str) -> None:
-    subscribers(database_url)
-    announcement_id, _ = broadcasts.create("Tập huấn", broadcasts.Audience(), "test", database_url)
-    calls = []
+def test_product_groups_are_found_by_their_words() -> None:
+    audience, text = parse_message("nhóm: đồ uống\nsao: 4\nhết hạn: 90\nTập huấn")
+    assert (audience.product_group, audience.stars, audience.expiring_days, text) == ("do_uong", 4, 90, "Tập huấn")
 
-    def push(channel, user_id, text):
+
+def test_blocked_retry_and_crash(db: Database) -> None:
+    subscribers(db)
+    announcement_id, _ = announcements.create(db, "Tập huấn", Audience(), "test")
+    calls: List[str] = []
+
+    async def push(channel: str, user_id: str, messages: list) -> None:
         calls.append(user_id)
         if user_id == "1":
             raise BlockedByUser("blocked")
         if calls.count("2") == 1:
             raise RuntimeError("502")
 
-    sender = broadcasts.BroadcastSender(push, rate=1000, per_chat_interval=0, url=database_url)
-    sender.send_due()
-    assert broadcasts.report(announcement_id, database_url) == {"blocked": 1, "failed": 1}
-    with session_scope(database_url) as session:
+    retrying = sender(db, push)
+    deliver(retrying)
+    assert announcements.report(db, announcement_id) == {"blocked": 1, "failed": 1}
+    with db.session() as session:
         assert session.execute(select(ChatUser.blocked_at).where(ChatUser.user_id == "1")).scalar_one() is not None
-        session.execute(broadcasts.BroadcastDelivery.__table__.update().values(
+        session.execute(update(BroadcastDelivery).values(
             next_attempt_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)))
-    sender.send_due()
-    assert broadcasts.report(announcement_id, database_url) == {"blocked": 1, "sent": 1}
+    deliver(retrying)
+    assert announcements.report(db, announcement_id) == {"blocked": 1, "sent": 1}
 
-    second, _ = broadcasts.create("Hội chợ", broadcasts.Audience(), "test", database_url)
-    assert sender._claim(sender._due()[0][0])  # claimed, then the process dies before sending
-    assert broadcasts.reconcile(database_url) == 1
-    assert sender.send_due() == 0 and broadcasts.report(second, database_url) == {"unconfirmed": 1}
+    second, _ = announcements.create(db, "Hội chợ", Audience(), "test")
+    box = announcements.outbox(db)
+    [(delivery_id, _)] = box.due(dt.datetime.now(dt.timezone.utc))
+    assert box.claim(delivery_id)  # claimed, then the process dies before pushing
+    assert box.reconcile() == 1
+    assert deliver(retrying) == 0 and announcements.report(db, second) == {"unconfirmed": 1}
 
 
-def test_a_timed_out_send_is_never_repeated(database_url: str) -> None:
-    subscribers(database_url)
-    announcement_id, _ = broadcasts.create("Lịch tập huấn", broadcasts.Audience(), "test", database_url)
-    calls = []
+def test_a_timed_out_push_is_never_repeated(db: Database) -> None:
+    subscribers(db)
+    announcement_id, _ = announcements.create(db, "Lịch tập huấn", Audience(), "test")
+    calls: List[str] = []
 
-    def push(channel, user_id, text):
+    async def push(channel: str, user_id: str, messages: list) -> None:
         calls.append(user_id)
         if user_id == "2":
             raise DeliveryUnknown("read timeout")
 
-    sender = broadcasts.BroadcastSender(push, rate=1000, per_chat_interval=0, url=database_url)
-    sender.send_due()
-    sender.send_due()
+    once = sender(db, push)
+    deliver(once)
+    deliver(once)
     assert sorted(calls) == ["1", "2"]
-    assert broadcasts.report(announcement_id, database_url) == {"sent": 1, "unconfirmed": 1}
+    assert announcements.report(db, announcement_id) == {"sent": 1, "unconfirmed": 1}

@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
-from tests.channels.local_server import LocalServer
+from fakes.local_server import LocalServer
 
 BOT = {"id": 777, "is_bot": True, "first_name": "Trợ lý OCOP", "username": "ocop_test_bot",
        "can_join_groups": False, "can_read_all_group_messages": False, "supports_inline_queries": False}
@@ -50,10 +50,16 @@ class FakeTelegram(LocalServer):
     def routes(self, app: web.Application) -> None:
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
 
+    def _message(self, chat_id: int, **body: Any) -> Dict[str, Any]:
+        return {"message_id": next(self._message_ids), "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"}, "from": self._user(chat_id), **body}
+
+    @staticmethod
+    def _user(chat_id: int) -> Dict[str, Any]:
+        return {"id": chat_id, "is_bot": False, "first_name": "Lan"}
+
     def user_says(self, chat_id: int, text: str, edited: bool = False, update_id: Optional[int] = None) -> int:
-        message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": {"id": chat_id, "type": "private"}, "from": {"id": chat_id, "is_bot": False, "first_name": "Lan"},
-                   "text": text}
+        message = self._message(chat_id, text=text)
         if text.startswith("/"):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return self._queue({"edited_message" if edited else "message": message}, update_id)
@@ -61,22 +67,17 @@ class FakeTelegram(LocalServer):
     def user_says_twice(self, chat_id: int, text: str) -> None:
         """The same update delivered twice in one batch (as after a network retry)."""
         with self._lock:
-            update_id = next(self._update_ids)
-            message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                       "chat": {"id": chat_id, "type": "private"},
-                       "from": {"id": chat_id, "is_bot": False, "first_name": "Lan"}, "text": text}
-            self._updates.extend([{"update_id": update_id, "message": message}] * 2)
+            update = {"update_id": next(self._update_ids), "message": self._message(chat_id, text=text)}
+            self._updates.extend([update] * 2)
 
     def user_sends_photo(self, chat_id: int) -> int:
-        message = {"message_id": next(self._message_ids), "date": int(time.time()),
-                   "chat": {"id": chat_id, "type": "private"}, "from": {"id": chat_id, "is_bot": False, "first_name": "Lan"},
-                   "photo": [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]}
-        return self._queue({"message": message})
+        photo = [{"file_id": "f", "file_unique_id": "u", "width": 1, "height": 1}]
+        return self._queue({"message": self._message(chat_id, photo=photo)})
 
     def user_taps(self, chat_id: int, data: str) -> int:
-        query = {"id": str(next(self._message_ids)), "from": {"id": chat_id, "is_bot": False, "first_name": "Lan"},
-                 "chat_instance": "1", "data": data,
-                 "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": chat_id, "type": "private"}, "text": "…"}}
+        query = {"id": str(next(self._message_ids)), "from": self._user(chat_id), "chat_instance": "1", "data": data,
+                 "message": {"message_id": 1, "date": int(time.time()),
+                             "chat": {"id": chat_id, "type": "private"}, "text": "…"}}
         return self._queue({"callback_query": query})
 
     def wait_for_messages(self, chat_id: int, count: int, timeout: float = 30.0) -> List[Dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from aiohttp import web
 
-from tests.channels.local_server import LocalServer
+from fakes.local_server import LocalServer
 
 
 class FakeZaloOa(LocalServer):

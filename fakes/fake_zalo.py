@@ -9,7 +9,7 @@ from typing import Any, Dict, List
 
 from aiohttp import web
 
-from tests.channels.local_server import LocalServer
+from fakes.local_server import LocalServer
 
 
 class FakeZalo(LocalServer):

@@ -1,0 +1,70 @@
+"""The channel contract: what every chat platform adapter of the bot process provides.
+
+A channel moves messages between one platform and the bridge
+(``bot/channels/bridge.py``); it knows nothing of OCOP. It declares its
+capabilities (``buttons``: can it show tappable buttons; ``max_length``: the
+longest text one platform message may carry) and implements:
+
+* ``start()`` / ``stop()``: begin and end receiving (long polling or a webhook)
+  on the bot process's one event loop;
+* ``send_piece(user_id, piece)``: one rendered message to one chat, the only
+  platform call; it raises the outcome exceptions of ``ocop.outbox``
+  (``BlockedByUser``, ``DeliveryUnknown``, ``RetryLater``).
+
+The base class gives every channel the same ``send`` (replies within a
+conversation: Rasa's messages rendered by capability, ``bot/channels/render.py``)
+and ``push`` (a message we start: a reminder, an announcement; the same as
+``send`` unless the platform restricts pushes, as Zalo OA does).
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+
+from bot.channels.render import NumberedOptions, Piece, render
+from bot.rasa_client import Messages
+from ocop.outbox import BlockedByUser
+from ocop.storage import chat_users
+from ocop.storage.db import Database
+
+
+class Channel(abc.ABC):
+    """One chat platform; subclasses set the class attributes and the abstract methods."""
+
+    name: str = ""  # the chat users' channel in the database and in Rasa sender ids ("telegram:42")
+    title: str = ""  # how users know the platform, in Vietnamese texts ("Telegram")
+    buttons: bool = False  # tappable buttons; otherwise options become a numbered list
+    max_length: int = 2000  # characters in one platform message
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.options = NumberedOptions()  # the last numbered list each chat was shown
+
+    @abc.abstractmethod
+    async def start(self) -> None:
+        """Begin receiving updates; return once running."""
+
+    @abc.abstractmethod
+    async def stop(self) -> None:
+        """Stop receiving and release connections."""
+
+    @abc.abstractmethod
+    async def send_piece(self, user_id: str, piece: Piece) -> None:
+        """One rendered message to one chat; raise ``ocop.outbox`` exceptions for the outcome."""
+
+    async def send(self, user_id: str, messages: Messages) -> None:
+        """Rasa's messages to one chat, rendered for this channel's capabilities."""
+        pieces, options = render(messages, self.buttons, self.max_length)
+        if options:
+            self.options.remember(user_id, options)
+        for piece in pieces:
+            try:
+                await self.send_piece(user_id, piece)
+            except BlockedByUser:
+                await asyncio.to_thread(chat_users.mark_blocked, self.db, self.name, user_id)
+                raise
+
+    async def push(self, user_id: str, messages: Messages) -> None:
+        """A message we start (reminder, announcement); platforms with push rules override this."""
+        await self.send(user_id, messages)

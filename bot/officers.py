@@ -1,0 +1,167 @@
+"""Officers' chat commands, the same on every channel: announcements and open hand-offs.
+
+* ``/broadcast`` followed by optional filter lines (``tỉnh: Cà Mau``, ``xã: …``,
+  ``nhóm: đồ uống``, ``sao: 4``, ``hết hạn: 90``) and the text: the bot shows how
+  many will receive it and keeps a draft in the database
+  (``ocop.storage.announcements.save_draft``), with two options, "Gửi" and
+  "Hủy" (buttons on Telegram, a numbered list on Zalo). The officer confirms by
+  choosing "Gửi" or typing "gửi"; the draft becomes an announcement once
+  (``confirm_draft``), even after a restart of the bot process.
+* ``/handoffs``: the open hand-off requests, newest first.
+
+Only chat accounts on the officers' allow-list may use them; every refused
+attempt is written to the audit log. ``handle`` is synchronous (database
+work): the bridge runs it in a worker thread. It answers in Rasa's message
+format, so the channel renders the options like any other buttons.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Dict, Optional, Tuple
+
+from sqlalchemy import delete, select
+
+from bot.rasa_client import Messages
+from ocop.audiences import Audience
+from ocop.choices import find_product_group
+from ocop.storage import announcements, audit, handoffs, officers
+from ocop.storage.db import Database
+from ocop.storage.models import BroadcastDraft
+from ocop.text import fold
+from ocop.vietnam_time import local_time
+
+BROADCAST, SEND, CANCEL, HANDOFFS = "broadcast", "broadcast_send", "broadcast_cancel", "handoffs"
+COMMANDS = (BROADCAST, SEND, CANCEL, HANDOFFS)
+COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\w+)?(?:\s+|$)")
+CONFIRM_WORDS = ("gui", "gui di")  # typed instead of choosing "Gửi" (folded)
+DRAFT_LIFETIME = dt.timedelta(hours=24)  # "gửi" confirms only a recent draft
+HANDOFFS_SHOWN = 20
+
+FILTER_WORDS = {"tinh": "province", "tinh/thanh pho": "province", "thanh pho": "province", "xa": "ward",
+                "phuong": "ward", "xa/phuong": "ward", "nhom": "product_group", "sao": "stars",
+                "het han": "expiring_days", "het han trong": "expiring_days"}
+
+REFUSED = "Xin lỗi, lệnh này chỉ dành cho cán bộ OCOP."
+USAGE = ("Cú pháp: /broadcast rồi nội dung thông báo. Có thể thêm ở đầu các dòng lọc: "
+         "\"tỉnh: Cà Mau\", \"xã: …\", \"nhóm: đồ uống\", \"sao: 4\", \"hết hạn: 90\".")
+CANCELLED = "Đã hủy thông báo."
+EXPIRED = "Bản nháp này đã hết hiệu lực, bạn gửi lại lệnh /broadcast nhé."
+
+
+def parse_message(message: str) -> Tuple[Audience, str]:
+    """An officer's "/broadcast" text: leading "tỉnh: …", "xã: …", "nhóm: …", "sao: 4",
+    "hết hạn: 90" lines choose the audience; the rest is the announcement."""
+    filters: Dict[str, object] = {}
+    lines = message.strip().splitlines()
+    while lines and ":" in lines[0]:
+        key, value = lines[0].split(":", 1)
+        field = FILTER_WORDS.get(" ".join(fold(key).lower().split()))
+        if field is None:
+            break
+        value = value.strip()
+        filters[field] = int(value.split()[0]) if field in ("stars", "expiring_days") and value[:1].isdigit() else value
+        lines.pop(0)
+    if "product_group" in filters:
+        filters["product_group"] = find_product_group(str(filters["product_group"])) or filters["product_group"]
+    return Audience(**filters), "\n".join(lines).strip()
+
+
+def command_of(text: str) -> Optional[Tuple[str, str]]:
+    """(command, the rest) when ``text`` is one of the officers' commands, else None."""
+    match = COMMAND.match(text.strip())
+    if match is None or match.group(1).lower() not in COMMANDS:
+        return None
+    return match.group(1).lower(), text.strip()[match.end():].strip()
+
+
+def handle(db: Database, channel: str, user_id: str, text: str) -> Optional[Messages]:
+    """The reply to an officers' command, or None when ``text`` is not one (it goes to Rasa)."""
+    actor = f"{channel}:{user_id}"
+    if " ".join(fold(text).lower().split()) in CONFIRM_WORDS:
+        draft_id = _latest_draft(db, actor)
+        if draft_id is None or not officers.is_officer(db, channel, user_id):
+            return None  # an ordinary "gửi": Rasa's business
+        return _send(db, actor, draft_id)
+    parsed = command_of(text)
+    if parsed is None:
+        return None
+    command, rest = parsed
+    if not officers.is_officer(db, channel, user_id):
+        with db.session() as session:
+            audit.record(session, actor, f"refused_{command}", "officer_command")
+        return _text(REFUSED)
+    if command == BROADCAST:
+        return _draft(db, actor, rest)
+    if command == HANDOFFS:
+        return _handoffs(db)
+    draft_id = int(rest) if rest.isdigit() else None
+    if command == CANCEL:
+        if draft_id is not None:
+            _discard_draft(db, actor, draft_id)
+        return _text(CANCELLED)
+    return _send(db, actor, draft_id) if draft_id is not None else _text(EXPIRED)
+
+
+def _draft(db: Database, actor: str, body: str) -> Messages:
+    audience, text = parse_message(body)
+    if not text:
+        return _text(USAGE)
+    size = announcements.count(db, audience)
+    draft_id = announcements.save_draft(db, actor, audience, text, size)
+    return [{
+        "text": f"Thông báo sẽ gửi tới {size} người ({audience.describe()}):\n\n{text}\n\n"
+                "Chọn “Gửi” (hoặc gõ “gửi”) để gửi đi.",
+        "buttons": [{"title": f"Gửi cho {size} người", "payload": f"/{SEND} {draft_id}"},
+                    {"title": "Hủy", "payload": f"/{CANCEL} {draft_id}"}],
+    }]
+
+
+def _send(db: Database, actor: str, draft_id: int) -> Messages:
+    confirmed = announcements.confirm_draft(db, draft_id, actor)
+    if confirmed is None:
+        return _text(EXPIRED)
+    announcement_id, size = confirmed
+    return _text(f"Đã xếp hàng thông báo số {announcement_id} cho {size} người. "
+                 f"Xem kết quả: ocop broadcast-report {announcement_id}")
+
+
+def _handoffs(db: Database) -> Messages:
+    rows = handoffs.open_requests(db)
+    lines = [f"Yêu cầu gặp cán bộ đang mở: {len(rows)}"] + [
+        f"• #{h.id} {local_time(h.created_at):%d/%m %H:%M} ({h.reason}): {h.last_message or ''}"
+        for h in rows[:HANDOFFS_SHOWN]]
+    return _text("\n".join(lines))
+
+
+def _text(text: str) -> Messages:
+    return [{"text": text}]
+
+
+# The two draft queries below belong with the others in ocop/storage/announcements.py.
+def _latest_draft(db: Database, actor: str) -> Optional[int]:
+    """The officer's newest draft of the last ``DRAFT_LIFETIME``, when it is still unconfirmed."""
+    since = dt.datetime.now(dt.timezone.utc) - DRAFT_LIFETIME
+    with db.session() as session:
+        newest = session.execute(
+            select(BroadcastDraft.id, BroadcastDraft.announcement_id)
+            .where(BroadcastDraft.created_by == actor, BroadcastDraft.created_at >= since)
+            .order_by(BroadcastDraft.id.desc()).limit(1)
+        ).first()
+    if newest is None or newest.announcement_id is not None:
+        return None
+    return newest.id
+
+
+def _discard_draft(db: Database, actor: str, draft_id: int) -> None:
+    """A cancelled draft is deleted, so that neither its button nor "gửi" can send it."""
+    with db.session() as session:
+        session.execute(delete(BroadcastDraft).where(
+            BroadcastDraft.id == draft_id, BroadcastDraft.created_by == actor,
+            BroadcastDraft.announcement_id.is_(None)))
+
+
+def is_command(text: str) -> bool:
+    """Whether ``text`` may be for ``handle`` (no database needed to tell)."""
+    return command_of(text) is not None or " ".join(fold(text).lower().split()) in CONFIRM_WORDS
