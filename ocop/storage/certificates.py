@@ -17,6 +17,7 @@ from ocop.storage import audit, chat_users
 from ocop.storage.db import Database
 from ocop.storage.models import Certificate, CertificateSubscription, ChatUser, Producer
 from ocop.text import fold
+from ocop.vietnam_time import VIETNAM, local_now
 
 INACTIVE = ("withdrawn", "renewed")  # statuses that end reminders
 
@@ -87,13 +88,30 @@ def find(session: Session, number: Text) -> Optional[Certificate]:
     ).scalar_one_or_none()
 
 
+MAX_FAILED_LINKS_PER_DAY = 5
+
+
+class TooManyAttempts(Exception):
+    """This chat gave a wrong certificate number or tax code too often today."""
+
+
 def link(db: Database, channel: Text, user_id: Text, number: Text, tax_code: Text) -> Optional[CertificateView]:
-    """Subscribe the chat user when number and tax code match; None otherwise (only the refusal is audited)."""
+    """Subscribe the chat user when number and tax code match; None otherwise.
+
+    A refusal is audited under the chat's keyed hash; after
+    ``MAX_FAILED_LINKS_PER_DAY`` refusals in a Vietnamese day the chat gets
+    ``TooManyAttempts`` without anything being checked, so nobody can try
+    tax codes until one fits.
+    """
     actor = f"{channel}:{user_id}"
+    hashed = audit.actor_hash(db, actor)
+    midnight = dt.datetime.combine(local_now().date(), dt.time.min, tzinfo=VIETNAM).astimezone(dt.timezone.utc)
+    if audit.count_since(db, hashed, "link_refused", midnight) >= MAX_FAILED_LINKS_PER_DAY:
+        raise TooManyAttempts(actor)
     with db.session() as session:
         certificate = find(session, number)
         if certificate is None or certificate.holder_tax_code != tax_code:
-            audit.record(session, actor, "link_refused", "certificate", certificate.id if certificate else None)
+            audit.record(session, hashed, "link_refused", "certificate", certificate.id if certificate else None)
             return None
         user = chat_users.get_or_create(session, channel, user_id)
         subscription = session.execute(

@@ -288,3 +288,13 @@ class ProducerClaim(Base):
 
     producer = relationship("Producer")
     chat_user = relationship("ChatUser")
+
+
+class AppSecret(Base):
+    """A secret the application generated for itself, shared by every process (e.g. the audit key)."""
+
+    __tablename__ = "app_secrets"
+
+    name = Column(String(64), primary_key=True)
+    value = Column(String(128), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

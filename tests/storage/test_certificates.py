@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot import cli
@@ -13,7 +14,7 @@ from ocop.certificate_import import parse_file
 from ocop.settings import PROJECT_ROOT
 from ocop.storage import certificates
 from ocop.storage.db import Database
-from ocop.storage.models import Certificate
+from ocop.storage.models import AuditLog, Certificate
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 HEADER = ["so gcn", "ten san pham", "chu the", "ma so thue", "hang sao", "co quan cap", "ngay cap"]
@@ -113,3 +114,16 @@ def test_unreadable_files_get_a_vietnamese_error_and_exit_2(db: Database, tmp_pa
         error = capsys.readouterr().err
         assert ("Không đọc được tệp" in error or "thiếu cột" in error) and "Traceback" not in error
     assert count(db) == 0
+
+
+def test_five_wrong_guesses_a_day_then_a_wait(db: Database, tmp_path: Path) -> None:
+    certificates.upsert(db, parse_file(write_csv(tmp_path / "c.csv", GOOD)).records)
+    for guess in range(5):
+        assert certificates.link(db, "telegram", "666", "318/GCN-UBND", f"010010910{guess}") is None
+    with pytest.raises(certificates.TooManyAttempts):
+        certificates.link(db, "telegram", "666", "318/GCN-UBND", "0100109106")  # even the right one
+    assert certificates.link(db, "telegram", "777", "318/GCN-UBND", "0100109106") is not None  # others are not held
+    with db.session() as session:
+        refused = session.execute(select(AuditLog).where(AuditLog.action == "link_refused")).scalars().all()
+    assert len(refused) == 5 and len({row.actor for row in refused}) == 1
+    assert refused[0].actor.startswith("h:") and "666" not in refused[0].actor
