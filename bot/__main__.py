@@ -67,7 +67,8 @@ async def run(settings: Settings, db: Database) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    # force: importing underthesea (through ocop.text) already gave the root logger a handler.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", force=True)
     settings = get_settings()
     db = Database(settings.database_url).upgrade()
     try:

@@ -56,7 +56,7 @@ class Channel(abc.ABC):
     async def send(self, user_id: str, messages: Messages) -> None:
         """Rasa's messages to one chat, rendered for this channel's capabilities."""
         pieces, options = render(messages, self.buttons, self.max_length)
-        if options:
+        if pieces:  # a newer reply without a list means "1", "2" … no longer answer the old one
             self.options.remember(user_id, options)
         for piece in pieces:
             try:

@@ -83,6 +83,10 @@ class NumberedOptions:
         self._limit = limit
 
     def remember(self, user_id: str, payloads: List[str]) -> None:
+        """The list just shown to ``user_id``; an empty one forgets the last."""
+        if not payloads:
+            self._by_chat.pop(user_id, None)
+            return
         self._by_chat[user_id] = payloads
         self._by_chat.move_to_end(user_id)
         while len(self._by_chat) > self._limit:

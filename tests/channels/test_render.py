@@ -23,6 +23,8 @@ def test_a_channel_without_buttons_gets_a_numbered_list() -> None:
     remembered.remember("u1", options)
     assert remembered.choose("u1", " 2 ") == '/inform{"subject": "htx"}'
     assert remembered.choose("u1", "3") is None and remembered.choose("u2", "1") is None
+    remembered.remember("u1", [])  # a newer reply without a list
+    assert remembered.choose("u1", "2") is None
 
 
 def test_long_texts_are_split_and_buttons_go_last() -> None:

@@ -1,0 +1,32 @@
+"""The registry: channels built from the settings, pushes by channel name."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.channels import registry
+from bot.channels.bridge import Bridge
+from bot.rasa_client import AsyncRasaClient
+from ocop.outbox import ChannelUnavailable
+from ocop.settings import Settings, TelegramSettings, ZaloBotSettings
+from ocop.storage.db import Database
+
+
+def build(db: Database, settings: Settings) -> registry.Channels:
+    return registry.build(settings, db, Bridge(db, AsyncRasaClient("http://127.0.0.1:9")))
+
+
+def test_only_configured_channels_are_built(db: Database) -> None:
+    assert build(db, Settings(database_url=db.url)).by_name == {}
+    both = build(db, Settings(database_url=db.url, telegram=TelegramSettings(token="123:TEST"),
+                              zalo_bot=ZaloBotSettings(token="999:ZALO")))
+    assert sorted(both.by_name) == ["telegram", "zalo"]
+    assert both.by_name["telegram"].buttons and not both.by_name["zalo"].buttons
+
+
+def test_a_push_to_a_channel_not_running_here_is_unavailable(db: Database) -> None:
+    channels = build(db, Settings(database_url=db.url, telegram=TelegramSettings(token="123:TEST")))
+    with pytest.raises(ChannelUnavailable):
+        asyncio.run(channels.push("rest", "someone", [{"text": "Thông báo"}]))
