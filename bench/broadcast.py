@@ -33,8 +33,8 @@ from sqlalchemy import func, insert, select
 
 from bot.model_cache import ROOT, rasa_env
 from fakes.fake_telegram import FakeTelegram
+from ocop import announcements
 from ocop.audiences import Audience
-from ocop.storage import announcements
 from ocop.storage.db import Database
 from ocop.storage.models import BroadcastDelivery, ChatUser
 

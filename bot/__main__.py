@@ -22,10 +22,9 @@ from bot.rasa_client import AsyncRasaClient
 from bot.reminder_push import RasaReminderPush
 from bot.scheduler import ReminderCycle, build_scheduler
 from bot.senders import AnnouncementSender
-from ocop import reminders
+from ocop import announcements, reminders
 from ocop.reminders import Schedule
 from ocop.settings import Settings, get_settings
-from ocop.storage import announcements
 from ocop.storage.db import Database
 
 logger = logging.getLogger("bot")

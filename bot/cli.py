@@ -23,11 +23,11 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ocop import reports
+from ocop import announcements, reports
 from ocop.audiences import Audience
 from ocop.choices import find_product_group
 from ocop.settings import Settings
-from ocop.storage import announcements, certificates, claims
+from ocop.storage import certificates, claims
 from ocop.storage import officers as officer_list
 from ocop.storage.db import Database
 from ocop.vietnam_time import local_now, local_time

@@ -3,7 +3,7 @@
 * ``/broadcast`` followed by optional filter lines (``tỉnh: Cà Mau``, ``xã: …``,
   ``nhóm: đồ uống``, ``sao: 4``, ``hết hạn: 90``) and the text: the bot shows how
   many will receive it and keeps a draft in the database
-  (``ocop.storage.announcements.save_draft``), with two options, "Gửi" and
+  (``ocop.announcements.save_draft``), with two options, "Gửi" and
   "Hủy" (buttons on Telegram, a numbered list on Zalo). The officer confirms by
   choosing "Gửi" or typing "gửi"; the draft becomes an announcement once
   (``confirm_draft``), even after a restart of the bot process.
@@ -21,14 +21,12 @@ import datetime as dt
 import re
 from typing import Dict, Optional, Tuple
 
-from sqlalchemy import delete, select
-
 from bot.rasa_client import Messages
+from ocop import announcements
 from ocop.audiences import Audience
 from ocop.choices import find_product_group
-from ocop.storage import announcements, audit, handoffs, officers
+from ocop.storage import audit, handoffs, officers
 from ocop.storage.db import Database
-from ocop.storage.models import BroadcastDraft
 from ocop.text import fold
 from ocop.vietnam_time import local_time
 
@@ -80,7 +78,7 @@ def handle(db: Database, channel: str, user_id: str, text: str) -> Optional[Mess
     """The reply to an officers' command, or None when ``text`` is not one (it goes to Rasa)."""
     actor = f"{channel}:{user_id}"
     if " ".join(fold(text).lower().split()) in CONFIRM_WORDS:
-        draft_id = _latest_draft(db, actor)
+        draft_id = announcements.latest_open_draft(db, actor, dt.datetime.now(dt.timezone.utc) - DRAFT_LIFETIME)
         if draft_id is None or not officers.is_officer(db, channel, user_id):
             return None  # an ordinary "gửi": Rasa's business
         return _send(db, actor, draft_id)
@@ -99,7 +97,7 @@ def handle(db: Database, channel: str, user_id: str, text: str) -> Optional[Mess
     draft_id = int(rest) if rest.isdigit() else None
     if command == CANCEL:
         if draft_id is not None:
-            _discard_draft(db, actor, draft_id)
+            announcements.discard_draft(db, draft_id, actor)
         return _text(CANCELLED)
     return _send(db, actor, draft_id) if draft_id is not None else _text(EXPIRED)
 
@@ -137,29 +135,6 @@ def _handoffs(db: Database) -> Messages:
 
 def _text(text: str) -> Messages:
     return [{"text": text}]
-
-
-# The two draft queries below belong with the others in ocop/storage/announcements.py.
-def _latest_draft(db: Database, actor: str) -> Optional[int]:
-    """The officer's newest draft of the last ``DRAFT_LIFETIME``, when it is still unconfirmed."""
-    since = dt.datetime.now(dt.timezone.utc) - DRAFT_LIFETIME
-    with db.session() as session:
-        newest = session.execute(
-            select(BroadcastDraft.id, BroadcastDraft.announcement_id)
-            .where(BroadcastDraft.created_by == actor, BroadcastDraft.created_at >= since)
-            .order_by(BroadcastDraft.id.desc()).limit(1)
-        ).first()
-    if newest is None or newest.announcement_id is not None:
-        return None
-    return newest.id
-
-
-def _discard_draft(db: Database, actor: str, draft_id: int) -> None:
-    """A cancelled draft is deleted, so that neither its button nor "gửi" can send it."""
-    with db.session() as session:
-        session.execute(delete(BroadcastDraft).where(
-            BroadcastDraft.id == draft_id, BroadcastDraft.created_by == actor,
-            BroadcastDraft.announcement_id.is_(None)))
 
 
 def is_command(text: str) -> bool:

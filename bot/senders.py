@@ -1,6 +1,6 @@
 """The announcement sender: works through the announcement outbox on the bot process's event loop.
 
-Each due ``broadcast_deliveries`` row (``ocop.storage.announcements.outbox``)
+Each due ``broadcast_deliveries`` row (``ocop.announcements.outbox``)
 waits for its send slot, is claimed (``sending``, committed) right before the
 push and finished after it, so a crash never gives anyone a second copy (a
 row left in ``sending`` becomes ``unconfirmed`` at the next start). Database
@@ -23,8 +23,8 @@ import time
 from typing import Awaitable, Callable, Dict, Iterator, List, Optional, Tuple
 
 from bot.rasa_client import Messages
+from ocop.announcements import DueAnnouncement
 from ocop.outbox import Outbox, RetryLater
-from ocop.storage.announcements import DueAnnouncement
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -23,9 +23,6 @@ from ocop.privacy import mask_fields
 from ocop.storage import audit
 from ocop.storage.db import Database
 from ocop.storage.models import ChatUser, PreRegistration, Producer, ProducerClaim
-
-if TYPE_CHECKING:
-    from ocop.storage.registrations import Submission
 
 WAITING = "waiting_claim"  # a pre-registration's status while its chat's claim is open
 
@@ -40,14 +37,12 @@ class ClaimView:
     created_at: dt.datetime
 
 
-def open_claim(session: Session, producer: Producer, user: ChatUser, data: "Submission") -> None:
-    """A pending claim of ``user`` on ``producer`` (once per pair)."""
+def open_claim(session: Session, producer: Producer, user: ChatUser, details: Dict[Text, Any]) -> None:
+    """A pending claim of ``user`` on ``producer`` (once per pair); ``details``: what the chat said of it."""
     found = session.execute(select(ProducerClaim).where(
         ProducerClaim.producer_id == producer.id, ProducerClaim.chat_user_id == user.id)).scalar_one_or_none()
     if found is not None:
         return
-    details = {"name": data.subject_name, "representative": data.representative, "phone": data.phone,
-               "email": data.email, "address": data.address}
     session.add(ProducerClaim(producer_id=producer.id, chat_user_id=user.id, status="pending",
                               details=json.dumps(details, ensure_ascii=False)))
     session.flush()

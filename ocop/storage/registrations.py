@@ -97,7 +97,9 @@ def _submit_once(db: Database, data: Submission) -> Outcome:
             user.producer_id = producer.id
         claiming = user.producer_id != producer.id
         if claiming:
-            claims.open_claim(session, producer, user, data)
+            claims.open_claim(session, producer, user, {
+                "name": data.subject_name, "representative": data.representative, "phone": data.phone,
+                "email": data.email, "address": data.address})
         existing = session.execute(
             select(PreRegistration).where(
                 PreRegistration.producer_id == producer.id, PreRegistration.product_key == key

@@ -19,10 +19,10 @@ from bot.senders import AnnouncementSender
 from bot.stack import Stack, free_port
 from fakes.fake_zalo_oa import FakeZaloOa
 from fakes.local_server import wait_until_listening
+from ocop import announcements
 from ocop.audiences import Audience
 from ocop.outbox import NeedsTemplate
 from ocop.settings import ZaloOaSettings
-from ocop.storage import announcements
 from ocop.storage.db import Database
 from ocop.storage.models import ChatUser, OaToken
 from tests.channels.bot_process import bot_process

@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 
 from bot.officers import parse_message
 from bot.senders import AnnouncementSender
+from ocop import announcements
 from ocop.audiences import Audience
 from ocop.outbox import BlockedByUser, DeliveryUnknown
-from ocop.storage import announcements
 from ocop.storage.db import Database
 from ocop.storage.models import BroadcastDelivery, ChatUser, Producer
 from ocop.text import place_key

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Dict, Optional, Text, Tuple
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ocop.audiences import Audience, recipients
@@ -108,3 +108,24 @@ def confirm_draft(db: Database, draft_id: int, confirmed_by: Text) -> Optional[T
         announcement_id, size = _create(session, draft.text, Audience(**json.loads(draft.audience)), confirmed_by)
         draft.announcement_id = announcement_id
         return announcement_id, size
+
+
+def latest_open_draft(db: Database, created_by: Text, since: dt.datetime) -> Optional[int]:
+    """The officer's newest draft written since ``since``, when it is still unconfirmed."""
+    with db.session() as session:
+        newest = session.execute(
+            select(BroadcastDraft.id, BroadcastDraft.announcement_id)
+            .where(BroadcastDraft.created_by == created_by, BroadcastDraft.created_at >= since)
+            .order_by(BroadcastDraft.id.desc()).limit(1)
+        ).first()
+    if newest is None or newest.announcement_id is not None:
+        return None
+    return newest.id
+
+
+def discard_draft(db: Database, draft_id: int, created_by: Text) -> None:
+    """A cancelled draft is deleted, so that nothing can send it any more."""
+    with db.session() as session:
+        session.execute(delete(BroadcastDraft).where(
+            BroadcastDraft.id == draft_id, BroadcastDraft.created_by == created_by,
+            BroadcastDraft.announcement_id.is_(None)))
