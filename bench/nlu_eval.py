@@ -152,7 +152,7 @@ def run_pipeline(name: str, config: Path, out: Path, examples) -> Dict[str, obje
     print(f"[{name}] trained in {train_seconds:.1f}s", flush=True)
     stack = Stack.isolated(out / f"var-{name}", model).start()
     try:
-        with RasaClient(stack.rasa_url) as client:
+        with RasaClient(stack.rasa_url, jwt_secret=stack.secrets["RASA_JWT_SECRET"]) as client:
             for _ in range(20):  # warm-up, not measured
                 client.parse("xin chào")
             results = {variant: evaluate(client, examples, variant) for variant in VARIANTS}

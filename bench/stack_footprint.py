@@ -66,7 +66,7 @@ def main(argv=None) -> int:
             print("RSS after start-up (MB): " + ", ".join(f"{k} {v:.0f}" for k, v in idle.items()))
             texts = [text for e in load_heldout() for text, _ in e.variants.values()]
             latencies = []
-            with RasaClient(stack.rasa_url) as client:
+            with RasaClient(stack.rasa_url, jwt_secret=stack.secrets["RASA_JWT_SECRET"]) as client:
                 for text in texts[:50]:
                     client.parse(text)
                 for text in texts[:1000]:

@@ -25,7 +25,7 @@ from typing import Optional, Sequence
 import yaml
 
 from bench.nlu_eval import percentile
-from bot.model_cache import ROOT, ensure_model, rasa_env
+from bot.model_cache import ROOT, ensure_model
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
 from fakes.fake_telegram import FakeTelegram
@@ -42,15 +42,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     fake = FakeTelegram().start()
     with tempfile.TemporaryDirectory() as tmp:
         stack = Stack.isolated(Path(tmp), ensure_model()).start()
-        env = {**rasa_env(), "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-               "RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url}
+        env = stack.bot_env(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.base_url)
         bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                                stdout=open(Path(tmp) / "bot.log", "wb"), stderr=subprocess.STDOUT)
         try:
             fake.user_says(1, "xin chào")
             fake.wait_for_messages(1, 1, timeout=120)
             rasa_ms, telegram_ms = [], []
-            with RasaClient(stack.rasa_url) as client:
+            with RasaClient(stack.rasa_url, jwt_secret=stack.secrets["RASA_JWT_SECRET"]) as client:
                 for _ in range(20):  # warm-up
                     client.send(f"warm-{uuid.uuid4().hex}", "ocop là gì")
                 for index, text in enumerate(questions):

@@ -38,7 +38,8 @@ async def run(settings: Settings, db: Database) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
-    rasa = AsyncRasaClient(settings.rasa_url)
+    rasa = AsyncRasaClient(settings.rasa_url, jwt_secret=settings.rasa_jwt_secret,
+                           bot_channel_secret=settings.bot_channel_secret)
     channels = registry.build(settings, db, Bridge(db, rasa))
     sender = AnnouncementSender(announcements.outbox(db), channels.push, settings.broadcast_rate)
     cycle = ReminderCycle(db, RasaReminderPush(rasa, channels.push), Schedule.of(settings))

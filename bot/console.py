@@ -32,7 +32,7 @@ def main() -> int:
     sender = f"console:{uuid.uuid4().hex[:8]}"
     print("Trò chuyện với Trợ lý OCOP (gõ 'thoát' hoặc Ctrl-D để kết thúc).")
     choices: Dict[str, str] = {}
-    with RasaClient(url) as client:
+    with RasaClient(url, jwt_secret=get_settings().rasa_jwt_secret) as client:
         while True:
             try:
                 text = input("Bạn: ").strip()

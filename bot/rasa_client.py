@@ -1,9 +1,16 @@
-"""A small client of the Rasa server's HTTP API (REST channel and parse API).
+"""A small client of the Rasa server: its channels and its HTTP API, each with its secret.
 
 Everything outside Rasa talks to it through here: the terminal chat, the
 channels of the bot process, the reminder pushes, the tests and the
 benchmarks. ``Messages`` is Rasa's reply format, shared by everything that
 produces or shows replies.
+
+* ``send``: the REST channel (``make chat``, tests, evaluations); its callers
+  are REST identities (conversation ``rest:<sender>``).
+* ``send_as``: the bot process's own channel, ``ocop_bot``, with
+  ``BOT_CHANNEL_SECRET``: the platform and chat id the bot process vouches for.
+* ``parse``, ``execute``, ``append_events``: Rasa's HTTP API, with a JWT signed
+  with ``RASA_JWT_SECRET`` (``rasa_server`` starts Rasa with it).
 """
 
 from __future__ import annotations
@@ -11,17 +18,28 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 import httpx
+import jwt
 
 DEFAULT_URL = "http://127.0.0.1:5005"
 
 Messages = List[Dict[str, Any]]  # [{"text": …, "buttons": [{"title": …, "payload": …}]}]
+BOT_CHANNEL_WEBHOOK = "/webhooks/ocop_bot/webhook"
+
+
+def api_headers(jwt_secret: Optional[str]) -> Dict[str, str]:
+    """The Authorization header for Rasa's HTTP API: a JWT with the admin role, signed with the secret."""
+    if not jwt_secret:
+        return {}
+    token = jwt.encode({"user": {"username": "ocop", "role": "admin"}}, jwt_secret, algorithm="HS256")
+    return {"Authorization": f"Bearer {token}"}
 
 
 class RasaClient:
     """Send messages to Rasa's REST channel and texts to ``/model/parse``."""
 
-    def __init__(self, base_url: str = DEFAULT_URL, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str = DEFAULT_URL, timeout: float = 30.0, jwt_secret: Optional[str] = None) -> None:
         self._http = httpx.Client(base_url=base_url, timeout=timeout)
+        self._api = api_headers(jwt_secret)
 
     def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
         """One user message in; the bot's replies (text, buttons …) out."""
@@ -34,12 +52,12 @@ class RasaClient:
 
     def parse(self, text: str) -> Dict[str, Any]:
         """The NLU result for ``text``: intent, ranking and entities."""
-        response = self._http.post("/model/parse", json={"text": text})
+        response = self._http.post("/model/parse", json={"text": text}, headers=self._api)
         response.raise_for_status()
         return response.json()
 
     def status(self) -> Dict[str, Any]:
-        response = self._http.get("/status")
+        response = self._http.get("/status", headers=self._api)
         response.raise_for_status()
         return response.json()
 
@@ -56,24 +74,30 @@ class RasaClient:
 class AsyncRasaClient:
     """The REST channel and the conversations API for the bot process's event loop."""
 
-    def __init__(self, base_url: str = DEFAULT_URL, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str = DEFAULT_URL, timeout: float = 30.0, jwt_secret: Optional[str] = None,
+                 bot_channel_secret: Optional[str] = None) -> None:
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
+        self._api = api_headers(jwt_secret)
+        self._channel = {"Authorization": f"Bearer {bot_channel_secret}"} if bot_channel_secret else {}
 
-    async def send(self, sender: str, text: str) -> Messages:
-        """One user message in; the bot's replies out."""
-        response = await self._http.post("/webhooks/rest/webhook", json={"sender": sender, "message": text})
+    async def send_as(self, channel: str, user_id: str, text: str) -> Messages:
+        """One message of a platform's chat, through the bot process's own channel; the replies."""
+        response = await self._http.post(BOT_CHANNEL_WEBHOOK, headers=self._channel,
+                                         json={"channel": channel, "user_id": user_id, "message": text})
         response.raise_for_status()
         return response.json()
 
     async def execute(self, sender: str, action: str) -> Messages:
         """Run ``action`` on the conversation; its messages. ``httpx.HTTPStatusError`` 404: no such conversation."""
-        response = await self._http.post(f"/conversations/{sender}/execute", json={"name": action})
+        response = await self._http.post(f"/conversations/{sender}/execute", json={"name": action},
+                                         headers=self._api)
         response.raise_for_status()
         return response.json().get("messages") or []
 
     async def append_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
         """Add events to the conversation's tracker (creating the conversation when new)."""
-        response = await self._http.post(f"/conversations/{sender}/tracker/events", json=events)
+        response = await self._http.post(f"/conversations/{sender}/tracker/events", json=events,
+                                         headers=self._api)
         response.raise_for_status()
 
     async def close(self) -> None:

@@ -31,10 +31,14 @@ from urllib.parse import urlsplit
 import yaml
 
 from bot.model_cache import ROOT, ensure_model, rasa_env
+from bot.rasa_client import api_headers
 from ocop.settings import get_settings
 from ocop.storage.db import Database
 
 logger = logging.getLogger(__name__)
+
+# The secret of each hop between our processes (docs/security.md).
+SECRETS = ("ACTION_SERVER_TOKEN", "RASA_JWT_SECRET", "BOT_CHANNEL_SECRET")
 
 
 def free_port() -> int:
@@ -100,7 +104,7 @@ class Stack:
     model: Optional[Path] = None
     log_dir: Optional[Path] = None
     with_bot: bool = True  # the bot process: scheduler, reminders, channels
-    action_server_token: str = ""  # the secret Rasa sends to the action server (set by start)
+    secrets: Dict[str, str] = field(default_factory=dict)  # SECRETS of this run (set by start)
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @classmethod
@@ -135,9 +139,11 @@ class Stack:
         env["DATABASE_URL"] = database_url
         env["RASA_URL"] = self.rasa_url
         env["ACTION_PORT"] = str(self.action_port)
-        # One secret per run unless the operator set one: only our own processes know it.
-        env.setdefault("ACTION_SERVER_TOKEN", secrets.token_urlsafe(32))
-        self.action_server_token = env["ACTION_SERVER_TOKEN"]
+        env["OCOP_VAR_DIR"] = str(self.var_dir)
+        # One secret per hop and per run unless the operator set them: only our own processes know them.
+        for name in SECRETS:
+            env.setdefault(name, secrets.token_urlsafe(32))
+        self.secrets = {name: env[name] for name in SECRETS}
         if self.database_url:
             from sqlalchemy.engine import make_url
 
@@ -153,7 +159,7 @@ class Stack:
         self._spawn(
             "rasa",
             [
-                python, "-m", "rasa", "run",
+                python, "-m", "rasa_server", "run",
                 "--enable-api",
                 "--model", str(model),
                 "--interface", self.host,
@@ -164,10 +170,15 @@ class Stack:
             env,
         )
         self._wait_ready(f"http://127.0.0.1:{self.action_port}/health", "actions", timeout)
-        self._wait_ready(f"{self.rasa_url}/status", "rasa", timeout)
+        self._wait_ready(f"{self.rasa_url}/status", "rasa", timeout, api_headers(self.secrets["RASA_JWT_SECRET"]))
         if self.with_bot:
             self._spawn("bot", [python, "-m", "bot"], env)
         return self
+
+    def bot_env(self, **settings: str) -> Dict[str, str]:
+        """The environment of a bot process attached to this running stack (its address, database, secrets)."""
+        return {**rasa_env(), "RASA_URL": self.rasa_url, "DATABASE_URL": self.database_url or "",
+                "OCOP_VAR_DIR": str(self.var_dir), **self.secrets, **settings}
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:
         output = None
@@ -179,7 +190,7 @@ class Stack:
             command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
         )
 
-    def _wait_ready(self, url: str, name: str, timeout: float) -> None:
+    def _wait_ready(self, url: str, name: str, timeout: float, headers: Optional[Dict[str, str]] = None) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             process = self.processes[name]
@@ -187,7 +198,7 @@ class Stack:
                 self.stop()
                 raise RuntimeError(f"{name} exited with code {process.returncode}")
             try:
-                with urllib.request.urlopen(url, timeout=2) as response:
+                with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=2) as response:
                     if response.status == 200:
                         logger.info("%s is ready", name)
                         return

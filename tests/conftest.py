@@ -68,7 +68,7 @@ def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="session")
 def rasa(stack: Stack) -> Iterator[RasaClient]:
-    with RasaClient(stack.rasa_url) as client:
+    with RasaClient(stack.rasa_url, jwt_secret=stack.secrets["RASA_JWT_SECRET"]) as client:
         yield client
 
 

@@ -24,7 +24,6 @@ from bot import officers
 from bot.channels import consent
 from bot.channels.base import Channel
 from bot.rasa_client import AsyncRasaClient, Messages
-from ocop.conversations import conversation_id
 from ocop.storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -56,7 +55,7 @@ class Bridge:
         if answer is not None:
             return answer
         try:
-            return await self.rasa.send(conversation_id(channel.name, user_id), text)
+            return await self.rasa.send_as(channel.name, user_id, text)
         except Exception:  # noqa: BLE001 - Rasa down or starting: say so rather than stay silent
             logger.exception("Rasa did not answer")
             return [{"text": BUSY}]

@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from bot.model_cache import ROOT, rasa_env
+from bot.model_cache import ROOT
 from bot.stack import Stack
 
 
 @contextlib.contextmanager
 def bot_process(stack: Stack, log_dir: Path, **settings: str) -> Iterator[subprocess.Popen]:
     """Run the bot process with ``settings`` (channel tokens, URLs) on the stack's Rasa and database."""
-    env = {**rasa_env(), "RASA_URL": stack.rasa_url, "DATABASE_URL": stack.database_url, **settings}
+    env = stack.bot_env(**settings)
     with open(log_dir / "bot.log", "wb") as log:
         process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdout=log, stderr=log)
         try:
