@@ -21,6 +21,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from ocop import logs
 from ocop.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,8 @@ def authenticated_app(token: str) -> Sanic:
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     settings = get_settings()
+    logs.configure(settings.secrets())
     app = authenticated_app(settings.action_server_token or "")
     logger.info("Action server on %s:%s", settings.action_host, settings.action_port)
     app.run(settings.action_host, settings.action_port, workers=1, access_log=False, motd=False)

@@ -22,7 +22,7 @@ from bot.rasa_client import AsyncRasaClient
 from bot.reminder_push import RasaReminderPush
 from bot.scheduler import ReminderCycle, build_scheduler
 from bot.senders import AnnouncementSender
-from ocop import announcements, reminders
+from ocop import announcements, logs, reminders
 from ocop.reminders import Schedule
 from ocop.settings import Settings, get_settings
 from ocop.storage.db import Database
@@ -67,9 +67,8 @@ async def run(settings: Settings, db: Database) -> None:
 
 
 def main() -> int:
-    # force: importing underthesea (through ocop.text) already gave the root logger a handler.
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", force=True)
     settings = get_settings()
+    logs.configure(settings.secrets())
     db = Database(settings.database_url).upgrade()
     try:
         unconfirmed = reminders.outbox(db).reconcile() + announcements.outbox(db).reconcile()

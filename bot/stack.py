@@ -32,6 +32,7 @@ import yaml
 
 from bot.model_cache import ROOT, ensure_model, rasa_env
 from bot.rasa_client import api_headers
+from ocop import logs
 from ocop.settings import get_settings
 from ocop.storage.db import Database
 
@@ -244,7 +245,7 @@ def _signal_group(process: subprocess.Popen, sig: int) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    logs.configure()
     settings = get_settings()
     rasa = urlsplit(settings.rasa_url)
     stack = Stack(

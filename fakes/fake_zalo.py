@@ -20,6 +20,7 @@ class FakeZalo(LocalServer):
         self.calls: List[tuple] = []
         self._updates: List[Dict[str, Any]] = []
         self._lock = threading.Lock()
+        self.failing_sends = 0  # the next this many sendMessage calls get a 500
 
     def routes(self, app: web.Application) -> None:
         app.router.add_post("/bot{token}/{method}", self._handle)
@@ -60,6 +61,9 @@ class FakeZalo(LocalServer):
                 await asyncio.sleep(0.02)
             return web.json_response({"ok": False, "error_code": 408, "description": "Request timeout"})
         if method == "sendMessage":
+            if self.failing_sends > 0:
+                self.failing_sends -= 1
+                return web.json_response({"ok": False, "error_code": 500, "description": "Internal error"}, status=500)
             if len(params.get("text", "")) > 2000:
                 return web.json_response({"ok": False, "error_code": 400, "description": "text too long"}, status=400)
             with self._lock:

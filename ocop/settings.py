@@ -31,6 +31,12 @@ def _offsets(raw: Optional[str]) -> Tuple[int, ...]:
     return tuple(v for v in values if v >= 0) or DEFAULT_REMINDER_OFFSETS
 
 
+def _password(url: str) -> Optional[str]:
+    """The password in a database URL, if any."""
+    credentials = url.split("://", 1)[-1].split("@", 1)[0] if "@" in url else ""
+    return credentials.split(":", 1)[1] if ":" in credentials else None
+
+
 def _quiet_hours(raw: Optional[str]) -> Tuple[dt.time, dt.time]:
     """"21:00-07:00" → (21:00, 07:00)."""
     start, end = (raw or "21:00-07:00").split("-", 1)
@@ -94,6 +100,13 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{self.var_dir / 'ocop.db'}")
+
+    def secrets(self) -> Tuple[str, ...]:
+        """Every secret value set, for the logs to remove."""
+        values = (self.action_server_token, self.rasa_jwt_secret, self.bot_channel_secret, self.telegram.token,
+                  self.telegram.webhook_secret, self.zalo_bot.token, self.zalo_bot.webhook_secret,
+                  self.zalo_oa.secret_key, self.zalo_oa.refresh_token, _password(self.database_url))
+        return tuple(v for v in values if v)
 
     @classmethod
     def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
