@@ -112,11 +112,22 @@ class ValidateCertificateLinkForm(FormTurns):
             dispatcher.utter_message(text=checked.error)
             return {"cert_tax_code": None}
         channel, user_id = chat_account(tracker)
-        view = certificates.link(database(), channel, user_id, tracker.get_slot("cert_number"), checked.value)
+        try:
+            view = certificates.link(database(), channel, user_id, tracker.get_slot("cert_number"), checked.value)
+        except certificates.TooManyAttempts:
+            dispatcher.utter_message(text=TOO_MANY_ATTEMPTS)
+            return {"cert_number": None, "cert_tax_code": None}
         if view is None:
             dispatcher.utter_message(text=MISMATCH)
             return {"cert_number": None, "cert_tax_code": None}  # asked again from the number
         return {"cert_tax_code": checked.value, "cert_linked": view.number}
+
+
+TOO_MANY_ATTEMPTS = (
+    "Bạn đã nhập sai số chứng nhận hoặc mã số thuế nhiều lần trong hôm nay, nên tôi tạm dừng việc liên kết "
+    "để bảo vệ thông tin của các cơ sở. Bạn thử lại vào ngày mai, hoặc nhắn \"gặp cán bộ\" để được hỗ trợ "
+    "(nhắn \"hủy\" để dừng)."
+)
 
 
 def show_linked(dispatcher: CollectingDispatcher, views: List[certificates.CertificateView], heading: Text) -> None:

@@ -7,7 +7,8 @@ at all. A digression (a FAQ question, "giúp", "gặp cán bộ", "hủy") gets 
 events, so Rasa rejects the form and a rule of ``data/rules_questions.yml``
 answers the message; the form then asks its question again. An answer that the
 NLU took for a question still counts as an answer when it passes the slot's
-check and has a recognisable shape (or the NLU was unsure).
+check and has a recognisable shape, or does not read as a question (no "?",
+no question word) and the NLU was not near-certain.
 """
 
 from __future__ import annotations
@@ -21,10 +22,26 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.validators import clean
+from ocop.text import fold
 
 REQUESTED_SLOT = "requested_slot"
 DIGRESSIONS = {"help", "human_handoff"}
 INTERRUPTING_CONFIDENCE = 0.8
+CERTAIN = 0.95  # a statement the NLU is this sure is a question interrupts the form all the same
+# Folded words and phrases that make a Vietnamese sentence a question.
+QUESTION_WORDS = ("gi", "sao", "nao", "bao nhieu", "bao lau", "o dau", "dau", "the nao", "lam sao", "tai sao",
+                  "vi sao", "khi nao", "bao gio", "co phai", "duoc khong", "phai khong", "hay khong", "co duoc")
+QUESTION_ENDINGS = ("khong", "ko", "k", "chua", "ha", "nhi")
+
+
+def looks_like_question(text: Text) -> bool:
+    """A "?" or a question word: "ocop la gi", "dang ky o dau", "co can giay phep khong"."""
+    if "?" in text:
+        return True
+    words = " ".join(fold(text).lower().replace(",", " ").replace(".", " ").split())
+    padded = f" {words} "
+    return any(f" {phrase} " in padded for phrase in QUESTION_WORDS) or words.endswith(
+        tuple(f" {ending}" for ending in QUESTION_ENDINGS))
 
 
 class Turn(enum.Enum):
@@ -66,10 +83,14 @@ def classify(tracker: Tracker, shaped: bool) -> Turn:
         return Turn.DIGRESSION
     if not (name.startswith("faq_") or name in DIGRESSIONS):
         return Turn.ANSWER
-    if "?" in message_text(tracker):
+    text = message_text(tracker)
+    if "?" in text:
         return Turn.DIGRESSION
-    if shaped or (intent.get("confidence") or 0.0) < INTERRUPTING_CONFIDENCE:
+    confidence = intent.get("confidence") or 0.0
+    if shaped or confidence < INTERRUPTING_CONFIDENCE:
         return Turn.UNSURE
+    if not looks_like_question(text) and confidence < CERTAIN:
+        return Turn.UNSURE  # "Khăn dệt tay từ sợi bông…" answers "mô tả sản phẩm", whatever the NLU thought
     return Turn.DIGRESSION
 
 

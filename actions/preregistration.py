@@ -419,7 +419,10 @@ class ActionSubmitRegistration(Action):
                 "sau ít phút bạn nhắn \"đăng ký OCOP\" rồi bấm \"Xác nhận\" để gửi lại nhé."
             )
             return [SlotSet(CONFIRMED, None)]
-        if outcome.created:
+        if outcome.claim_pending:
+            text = CLAIM_PENDING.format(product=data.product_name) + (
+                f" Mã hồ sơ mới của bạn: {outcome.reference_code}." if outcome.created else "")
+        elif outcome.created:
             text = (
                 f"Đã ghi nhận đăng ký sơ bộ sản phẩm \"{data.product_name}\". "
                 f"Mã hồ sơ của bạn: {outcome.reference_code}.\n"
@@ -432,6 +435,13 @@ class ActionSubmitRegistration(Action):
             )
         dispatcher.utter_message(text=text)
         return _reset()
+
+
+CLAIM_PENDING = (
+    "Mã số thuế này đã có hồ sơ của một đơn vị đăng ký trước qua tài khoản khác. Để bảo vệ thông tin của đơn vị, "
+    "tôi không thay đổi thông tin đã lưu; cán bộ sẽ xác nhận bạn là người của đơn vị trước khi tiếp nhận "
+    "hồ sơ sản phẩm \"{product}\". Nhắn \"hồ sơ của tôi\" để xem trạng thái."
+)
 
 
 class ActionMyRegistrations(Action):

@@ -76,7 +76,7 @@ def test_replies_always_carry_diacritics(rasa, message):
 def _handoffs(db, sender_id):
     with db.session() as session:
         return session.execute(
-            select(HandoffRequest).where(HandoffRequest.sender_id == sender_id)
+            select(HandoffRequest).where(HandoffRequest.sender_id == f"rest:{sender_id}")
         ).scalars().all()
 
 

@@ -206,10 +206,22 @@ def test_same_tax_code_and_product_gives_the_existing_code(client, db_stack_db: 
     first = Producer_(client)
     complete_until_summary(first, tax, "Mắm tôm Cà Mau")
     code = CODE.search(first.say("xác nhận")).group()
-    second = Producer_(client)
-    complete_until_summary(second, tax, "mam tom ca mau")
-    reply = second.say("xác nhận")
+    complete_until_summary(first, tax, "mam tom ca mau")
+    reply = first.say("xác nhận")
     assert code in reply and "đã được đăng ký" in reply
+    assert len(rows(db_stack_db, tax)) == 1
+
+
+def test_another_chat_with_a_known_tax_code_waits_for_an_officer(client, db_stack_db: Database) -> None:
+    tax = new_tax_code()
+    owner = Producer_(client)
+    complete_until_summary(owner, tax, "Mắm tôm Cà Mau")
+    code = CODE.search(owner.say("xác nhận")).group()
+    stranger = Producer_(client)
+    complete_until_summary(stranger, tax, "mam tom ca mau")
+    reply = stranger.say("xác nhận")
+    assert code not in reply and "cán bộ sẽ xác nhận" in reply
+    assert code not in stranger.say("hồ sơ của tôi")
     assert len(rows(db_stack_db, tax)) == 1
 
 

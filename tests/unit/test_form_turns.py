@@ -156,3 +156,11 @@ def test_renewal_choice_from_free_text_or_a_question() -> None:
     assert renewal("gia hạn thế nào?", intent="faq_renewal")[0] == []
     _, slots, said = renewal("hmm")
     assert slots == {"renewal_choice": None} and "Bạn chọn" in said
+
+
+def test_a_description_the_nlu_took_for_a_question_is_still_the_description() -> None:
+    text = "Khăn dệt tay từ sợi bông nhuộm màu tự nhiên"
+    events, slots, _ = prereg("product_description", text, intent="faq_dossier", confidence=0.85)
+    assert slots.get("product_description") == text
+    events, slots, _ = prereg("product_description", "hồ sơ gồm những gì", intent="faq_dossier", confidence=0.85)
+    assert events == []  # a real question: the rules answer it and the form asks again
