@@ -27,7 +27,7 @@ from rasa_sdk.types import DomainDict
 from actions import validators as v
 from actions.chat_account import chat_account
 from actions.form_turns import REQUESTED_SLOT, FormTurns, answered_slot, message_text
-from actions.runtime import database
+from actions.runtime import conversation_history, database
 from ocop.address import Address
 from ocop.reports import REGISTRATION_STATUS
 from ocop.storage import registrations
@@ -434,6 +434,10 @@ class ActionSubmitRegistration(Action):
                 f"mã hồ sơ: {outcome.reference_code}. Tôi không tạo thêm hồ sơ trùng."
             )
         dispatcher.utter_message(text=text)
+        try:  # the answers are stored now: the conversation need not keep them
+            conversation_history().scrub(tracker.sender_id)
+        except Exception:  # the registration is safe; the retention purge removes them later
+            logger.exception("The conversation could not be scrubbed")
         return _reset()
 
 

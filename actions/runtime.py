@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 
+from ocop.conversation_history import ConversationHistory, tracker_store_url
 from ocop.settings import Settings, get_settings
 from ocop.storage.db import Database
 
@@ -20,3 +21,9 @@ def settings() -> Settings:
 @functools.lru_cache(maxsize=1)
 def database() -> Database:
     return Database(settings().database_url)
+
+
+@functools.lru_cache(maxsize=1)
+def conversation_history() -> ConversationHistory:
+    """Rasa's stored conversations (to scrub personal data from them)."""
+    return ConversationHistory(tracker_store_url(settings()))

@@ -13,10 +13,13 @@ from typing import List, Sequence, Tuple
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from bot.rasa_client import RasaClient
 from bot.stack import Stack
 from fakes.tax_codes import new_tax_code
+from ocop.conversation_history import ConversationHistory, tracker_store_url
+from ocop.settings import Settings
 from ocop.storage.db import Database
 from ocop.storage.models import ChatUser, PreRegistration, Producer
 from ocop.text import has_diacritics
@@ -117,6 +120,29 @@ def test_happy_path_stores_one_row_and_gives_a_reference_code(client, db_stack_d
     mine = producer.say("hồ sơ của tôi")
     assert code in mine
     assert code not in Producer_(client).say("hồ sơ của tôi")  # only one's own
+
+
+def stored_conversation(stack: Stack, sender: str) -> str:
+    """Every event Rasa keeps of the REST conversation of ``sender``, as text."""
+    settings = Settings(database_url=stack.database_url or "", var_dir=stack.var_dir)
+    history = ConversationHistory(tracker_store_url(settings))
+    try:
+        with history.engine.connect() as connection:
+            return "\n".join(connection.execute(
+                sql("SELECT data FROM events WHERE sender_id = :s"), {"s": f"rest:{sender}"}).scalars())
+    finally:
+        history.dispose()
+
+
+def test_the_conversation_keeps_no_personal_answer_once_stored(client, db_stack: Stack) -> None:
+    producer, tax = Producer_(client), new_tax_code()
+    fill(producer, ACCENTED, tax)
+    assert tax in stored_conversation(db_stack, producer.sender)  # kept while the form runs
+    assert CODE.search(producer.say("xác nhận"))
+    kept = stored_conversation(db_stack, producer.sender)
+    assert "Trà mãng cầu" in kept  # the conversation itself is still there
+    for personal in (tax, "0912345678", "0912 345 678", "Nguyễn Thị Lan"):
+        assert personal not in kept
 
 
 def test_every_validation_error_is_explained_and_the_question_asked_again(client, db_stack_db: Database) -> None:
