@@ -7,6 +7,7 @@ test on SQLite and, when TEST_DATABASE_URL is set, again on PostgreSQL.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from typing import List, Sequence, Tuple
@@ -128,8 +129,8 @@ def stored_conversation(stack: Stack, sender: str) -> str:
     history = ConversationHistory(tracker_store_url(settings))
     try:
         with history.engine.connect() as connection:
-            return "\n".join(connection.execute(
-                sql("SELECT data FROM events WHERE sender_id = :s"), {"s": f"rest:{sender}"}).scalars())
+            rows = connection.execute(sql("SELECT data FROM events WHERE sender_id = :s"), {"s": f"rest:{sender}"})
+            return "\n".join(json.dumps(json.loads(data), ensure_ascii=False) for data in rows.scalars())
     finally:
         history.dispose()
 

@@ -39,7 +39,7 @@ def test_reminder_content_buttons_and_the_answer(db_stack: Stack, db_stack_db: D
 
     async def two_cycles() -> None:
         # As the bot process runs them: the cycle in a worker thread, each push back on the event loop.
-        rasa = AsyncRasaClient(db_stack.rasa_url)
+        rasa = AsyncRasaClient(db_stack.rasa_url, jwt_secret=db_stack.secrets["RASA_JWT_SECRET"])
         cycle = ReminderCycle(db, RasaReminderPush(rasa, channel_push), Schedule())
         try:
             await cycle(morning)
