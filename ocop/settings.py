@@ -14,7 +14,7 @@ import functools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Mapping, Optional, Tuple
+from typing import Callable, Dict, Mapping, Optional, Tuple
 
 # The project's folder: the default home of data/, var/ and models/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,9 @@ def _quiet_hours(raw: Optional[str]) -> Tuple[dt.time, dt.time]:
 
 
 @dataclass(frozen=True)
-class TelegramSettings:
+class BotApiSettings:
+    """A Telegram-like Bot API channel: Telegram, and the Zalo Bot Platform."""
+
     token: Optional[str] = None  # turns the channel on; secret
     api_base_url: Optional[str] = None  # another Bot API server (the tests' fake)
     webhook_url: Optional[str] = None  # webhook mode instead of long polling
@@ -52,15 +54,17 @@ class TelegramSettings:
     webhook_port: int = 8443
     webhook_secret: Optional[str] = None  # derived from the token when unset
 
-
-@dataclass(frozen=True)
-class ZaloBotSettings:
-    token: Optional[str] = None
-    api_base_url: Optional[str] = None
-    webhook_url: Optional[str] = None
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8445
-    webhook_secret: Optional[str] = None
+    @classmethod
+    def from_env(cls, get: Callable[[str], Optional[str]], prefix: str, token: str, port: int) -> "BotApiSettings":
+        """``token``, ``<prefix>_API_BASE_URL`` and ``<prefix>_WEBHOOK_URL|LISTEN|PORT|SECRET``."""
+        return cls(
+            token=get(token),
+            api_base_url=get(f"{prefix}_API_BASE_URL"),
+            webhook_url=get(f"{prefix}_WEBHOOK_URL"),
+            webhook_listen=get(f"{prefix}_WEBHOOK_LISTEN") or "127.0.0.1",
+            webhook_port=int(get(f"{prefix}_WEBHOOK_PORT") or port),
+            webhook_secret=get(f"{prefix}_WEBHOOK_SECRET"),
+        )
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,8 @@ class Settings:
     reminder_offsets: Tuple[int, ...] = DEFAULT_REMINDER_OFFSETS
     quiet_hours: Tuple[dt.time, dt.time] = (dt.time(21, 0), dt.time(7, 0))
     broadcast_rate: float = 25.0
-    telegram: TelegramSettings = TelegramSettings()
-    zalo_bot: ZaloBotSettings = ZaloBotSettings()
+    telegram: BotApiSettings = BotApiSettings()
+    zalo_bot: BotApiSettings = BotApiSettings(webhook_port=8445)
     zalo_oa: ZaloOaSettings = ZaloOaSettings()
 
     def __post_init__(self) -> None:
@@ -132,22 +136,8 @@ class Settings:
             reminder_offsets=_offsets(get("OCOP_REMINDER_OFFSETS")),
             quiet_hours=_quiet_hours(get("OCOP_QUIET_HOURS")),
             broadcast_rate=float(get("OCOP_BROADCAST_RATE") or 25),
-            telegram=TelegramSettings(
-                token=get("TELEGRAM_BOT_TOKEN"),
-                api_base_url=get("TELEGRAM_API_BASE_URL"),
-                webhook_url=get("TELEGRAM_WEBHOOK_URL"),
-                webhook_listen=get("TELEGRAM_WEBHOOK_LISTEN") or "127.0.0.1",
-                webhook_port=int(get("TELEGRAM_WEBHOOK_PORT") or 8443),
-                webhook_secret=get("TELEGRAM_WEBHOOK_SECRET"),
-            ),
-            zalo_bot=ZaloBotSettings(
-                token=get("ZALO_BOT_TOKEN"),
-                api_base_url=get("ZALO_BOT_API_BASE_URL"),
-                webhook_url=get("ZALO_BOT_WEBHOOK_URL"),
-                webhook_listen=get("ZALO_BOT_WEBHOOK_LISTEN") or "127.0.0.1",
-                webhook_port=int(get("ZALO_BOT_WEBHOOK_PORT") or 8445),
-                webhook_secret=get("ZALO_BOT_WEBHOOK_SECRET"),
-            ),
+            telegram=BotApiSettings.from_env(get, "TELEGRAM", "TELEGRAM_BOT_TOKEN", 8443),
+            zalo_bot=BotApiSettings.from_env(get, "ZALO_BOT", "ZALO_BOT_TOKEN", 8445),
             zalo_oa=ZaloOaSettings(
                 app_id=get("ZALO_OA_APP_ID"),
                 secret_key=get("ZALO_OA_SECRET_KEY"),

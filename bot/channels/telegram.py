@@ -42,7 +42,7 @@ from bot.channels.bridge import Bridge
 from bot.channels.render import Button, Piece
 from bot.channels.webhook import WebhookServer, has_secret, webhook_secret
 from ocop.outbox import BlockedByUser, DeliveryUnknown, RetryLater
-from ocop.settings import Settings, TelegramSettings
+from ocop.settings import BotApiSettings, Settings
 from ocop.storage import button_payloads
 from ocop.storage.db import Database
 
@@ -59,7 +59,7 @@ class TelegramChannel(Channel):
     buttons = True
     max_length = 4096
 
-    def __init__(self, settings: TelegramSettings, db: Database, bridge: Bridge) -> None:
+    def __init__(self, settings: BotApiSettings, db: Database, bridge: Bridge) -> None:
         super().__init__(db)
         self.settings = settings
         self.bridge = bridge

@@ -27,7 +27,7 @@ from bot.channels.bridge import Bridge
 from bot.channels.render import Piece
 from bot.channels.webhook import WebhookServer, has_secret, webhook_secret
 from ocop.outbox import BlockedByUser, DeliveryUnknown, RetryLater
-from ocop.settings import Settings, ZaloBotSettings
+from ocop.settings import BotApiSettings, Settings
 from ocop.storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class ZaloBotChannel(Channel):
     buttons = False
     max_length = 2000
 
-    def __init__(self, settings: ZaloBotSettings, db: Database, bridge: Bridge) -> None:
+    def __init__(self, settings: BotApiSettings, db: Database, bridge: Bridge) -> None:
         super().__init__(db)
         self.settings = settings
         self.bridge = bridge

@@ -10,7 +10,7 @@ from bot.channels import registry
 from bot.channels.bridge import Bridge
 from bot.rasa_client import AsyncRasaClient
 from ocop.outbox import ChannelUnavailable
-from ocop.settings import Settings, TelegramSettings, ZaloBotSettings
+from ocop.settings import BotApiSettings, Settings
 from ocop.storage.db import Database
 
 
@@ -20,13 +20,13 @@ def build(db: Database, settings: Settings) -> registry.Channels:
 
 def test_only_configured_channels_are_built(db: Database) -> None:
     assert build(db, Settings(database_url=db.url)).by_name == {}
-    both = build(db, Settings(database_url=db.url, telegram=TelegramSettings(token="123:TEST"),
-                              zalo_bot=ZaloBotSettings(token="999:ZALO")))
+    both = build(db, Settings(database_url=db.url, telegram=BotApiSettings(token="123:TEST"),
+                              zalo_bot=BotApiSettings(token="999:ZALO")))
     assert sorted(both.by_name) == ["telegram", "zalo"]
     assert both.by_name["telegram"].buttons and not both.by_name["zalo"].buttons
 
 
 def test_a_push_to_a_channel_not_running_here_is_unavailable(db: Database) -> None:
-    channels = build(db, Settings(database_url=db.url, telegram=TelegramSettings(token="123:TEST")))
+    channels = build(db, Settings(database_url=db.url, telegram=BotApiSettings(token="123:TEST")))
     with pytest.raises(ChannelUnavailable):
         asyncio.run(channels.push("rest", "someone", [{"text": "Thông báo"}]))

@@ -7,14 +7,14 @@ import asyncio
 from bot.channels.bridge import Bridge
 from bot.channels.telegram import CALLBACK_LIMIT, TelegramChannel
 from bot.rasa_client import AsyncRasaClient
-from ocop.settings import TelegramSettings
+from ocop.settings import BotApiSettings
 from ocop.storage.db import Database
 
 LONG = '/choose_certificate{"certificate_number": "318/GCN-UBND", "product_name": "Trà mãng cầu Tân Lập"}'
 
 
 def channel(db: Database) -> TelegramChannel:
-    return TelegramChannel(TelegramSettings(token="123:TEST"), db, Bridge(db, AsyncRasaClient("http://127.0.0.1:9")))
+    return TelegramChannel(BotApiSettings(token="123:TEST"), db, Bridge(db, AsyncRasaClient("http://127.0.0.1:9")))
 
 
 def test_a_long_payload_round_trips_through_the_database(db: Database) -> None:
