@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, Iterable, Optional, Text
 
 from sqlalchemy import MetaData, Table, delete, inspect, select, update
 from sqlalchemy.engine import Engine
@@ -44,21 +44,38 @@ def tracker_store_url(settings: Settings) -> str:
     return f"sqlite:///{settings.var_dir / 'tracker.db'}"
 
 
-def _scrub_event(data: Dict[Text, Any], asking: Optional[Text]) -> Dict[Text, Any]:
+def _personal_values(value: Any) -> Iterable[Text]:
+    """The texts a personal slot holds (an address is a dict of texts)."""
+    if isinstance(value, dict):  # an address: the commune and province alone say little of anyone
+        return [v for k, v in value.items()
+                if k in ("full", "original", "street") and isinstance(v, str) and len(v) >= 3]
+    return [str(value)] if value not in (None, "") and len(str(value)) >= 3 else []
+
+
+def _without(text: Optional[Text], values: Iterable[Text]) -> Optional[Text]:
+    """``text`` with every personal value replaced and long numbers and e-mails masked."""
+    if text is None:
+        return None
+    for value in sorted(values, key=len, reverse=True):
+        text = text.replace(value, REMOVED)
+    return mask(text)
+
+
+def _scrub_event(data: Dict[Text, Any], asking: Optional[Text], values: Iterable[Text]) -> Dict[Text, Any]:
     """One event with personal data removed; ``asking`` is the form question it answers, if any."""
     kind = data.get("event")
     if kind == "user":
-        text = REMOVED if asking in PERSONAL_SLOTS else mask(data.get("text"))
+        text = REMOVED if asking in PERSONAL_SLOTS else _without(data.get("text"), values)
         data["text"] = text
         parse = data.get("parse_data") or {}
         if parse:
             parse["text"] = text
             for entity in parse.get("entities") or []:
-                entity["value"] = REMOVED if asking in PERSONAL_SLOTS else mask(str(entity.get("value")))
+                entity["value"] = REMOVED if asking in PERSONAL_SLOTS else _without(str(entity.get("value")), values)
     elif kind == "slot" and data.get("name") in PERSONAL_SLOTS and data.get("value") is not None:
         data["value"] = REMOVED
     elif kind == "bot" and data.get("text"):
-        data["text"] = mask(data["text"])
+        data["text"] = _without(data["text"], values)
     return data
 
 
@@ -81,14 +98,15 @@ class ConversationHistory:
         changed = 0
         asking: Optional[Text] = None
         with self.engine.begin() as connection:
-            rows = connection.execute(
-                select(events.c.id, events.c.data).where(events.c.sender_id == sender_id).order_by(events.c.id)
-            ).all()
-            for row_id, raw in rows:
-                data = json.loads(raw)
+            rows = [(row_id, raw, json.loads(raw)) for row_id, raw in connection.execute(
+                select(events.c.id, events.c.data).where(events.c.sender_id == sender_id).order_by(events.c.id))]
+            values = {text for _, _, data in rows if data.get("event") == "slot"
+                      and data.get("name") in PERSONAL_SLOTS for text in _personal_values(data.get("value"))}
+            values.discard(REMOVED)
+            for row_id, raw, data in rows:
                 if data.get("event") == "slot" and data.get("name") == "requested_slot":
                     asking = data.get("value")
-                scrubbed = json.dumps(_scrub_event(data, asking))
+                scrubbed = json.dumps(_scrub_event(data, asking, values))
                 if data.get("event") == "user":
                     asking = None  # answered
                 if scrubbed != raw:
