@@ -4,6 +4,9 @@ A platform in webhook mode posts each update to a URL of ours (behind the
 HTTPS proxy). ``WebhookServer`` serves one path on the bot process's event
 loop; the channel's handler checks the request (a secret header, or a
 signature) and answers 403 for a bad one and 400 for an unreadable body.
+Before any of that the server refuses a compressed body (415; aiohttp 3.9
+would otherwise decompress it, CVE-2025-69223) and a body over 1 MiB (413),
+without reading it.
 ``webhook_secret`` is the secret a platform must send: the configured one,
 or one derived from the bot token, stable across restarts.
 """
@@ -20,6 +23,17 @@ from aiohttp import web
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.Response]]
+MAX_BODY = 1024 * 1024  # updates are a few kilobytes
+
+
+@web.middleware
+async def refuse_compressed_or_large(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """415 for a compressed body, 413 for one over ``MAX_BODY``; checked on the headers alone."""
+    if request.headers.get("Content-Encoding", "identity").strip().lower() not in ("", "identity"):
+        return web.Response(status=415, text="compressed bodies are not accepted")
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return web.Response(status=413, text="body too large")
+    return await handler(request)
 
 
 def webhook_secret(configured: Optional[str], token: str, channel: str) -> str:
@@ -42,9 +56,9 @@ class WebhookServer:
         self._runner: Optional[web.AppRunner] = None
 
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(middlewares=[refuse_compressed_or_large], client_max_size=MAX_BODY)
         app.router.add_post(self.path, self._handler)
-        self._runner = web.AppRunner(app)
+        self._runner = web.AppRunner(app, auto_decompress=False)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.listen, self.port).start()
         logger.info("Webhook %s listening on %s:%s", self.path, self.listen, self.port)

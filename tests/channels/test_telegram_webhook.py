@@ -59,3 +59,19 @@ def test_a_signed_update_is_answered(webhook) -> None:
     assert response.status_code == 200
     [reply] = fake.wait_for_messages(3002, 1)
     assert "Nguồn:" in reply["text"]
+
+
+def test_compressed_or_huge_bodies_are_refused_unread(webhook) -> None:
+    import gzip
+    import json
+
+    _, url = webhook
+    right = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    bomb = gzip.compress(json.dumps(update(20, 3003, "x" * 1000)).encode() + b" " * 5_000_000)
+    compressed = httpx.post(url, content=bomb, headers={**right, "Content-Encoding": "gzip",
+                                                         "Content-Type": "application/json"})
+    assert compressed.status_code == 415
+    huge = httpx.post(url, content=b"{" + b" " * (1024 * 1024 + 10) + b"}",
+                      headers={**right, "Content-Type": "application/json"})
+    assert huge.status_code == 413
+    assert httpx.post(url, json=update(21, 3003, "ocop là gì"), headers=right).status_code == 200
