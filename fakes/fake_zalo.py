@@ -28,14 +28,18 @@ class FakeZalo(LocalServer):
     def user_says(self, chat_id: str, text: str) -> None:
         self._push("message.text.received", chat_id, {"text": text})
 
+    def user_says_twice(self, chat_id: str, text: str) -> None:
+        """The same update delivered twice, as a platform may after a timeout."""
+        self._push("message.text.received", chat_id, {"text": text}, copies=2)
+
     def user_sends_sticker(self, chat_id: str) -> None:
         self._push("message.sticker.received", chat_id, {"sticker": "abc"})
 
-    def _push(self, event: str, chat_id: str, body: Dict[str, Any]) -> None:
+    def _push(self, event: str, chat_id: str, body: Dict[str, Any], copies: int = 1) -> None:
         message = {"message_id": str(time.time_ns()), "from": {"id": chat_id, "name": "Lan"},
                    "chat": {"id": chat_id, "chat_type": "PRIVATE"}, "date": int(time.time() * 1000), **body}
         with self._lock:
-            self._updates.append({"event_name": event, "message": message})
+            self._updates.extend({"event_name": event, "message": dict(message)} for _ in range(copies))
 
     def wait_for_messages(self, chat_id: str, count: int, timeout: float = 30.0) -> List[Dict[str, Any]]:
         deadline = time.monotonic() + timeout

@@ -18,9 +18,8 @@ token and serves it (``bot/channels/webhook.py``): requests without the
 from __future__ import annotations
 
 import asyncio
-import collections
 import logging
-from typing import Deque, Optional, Sequence, Set
+from typing import Optional, Sequence
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -40,6 +39,7 @@ from telegram.ext import (
 from bot.channels.base import Channel
 from bot.channels.bridge import Bridge
 from bot.channels.render import Button, Piece
+from bot.channels.seen import SeenIds
 from bot.channels.webhook import WebhookServer, has_secret, webhook_secret
 from ocop.outbox import BlockedByUser, DeliveryUnknown, RetryLater
 from ocop.settings import BotApiSettings, Settings
@@ -50,7 +50,6 @@ logger = logging.getLogger(__name__)
 
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback_data
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-REMEMBERED_UPDATES = 10_000
 
 
 class TelegramChannel(Channel):
@@ -67,8 +66,7 @@ class TelegramChannel(Channel):
         if settings.api_base_url:
             builder = builder.base_url(f"{settings.api_base_url.rstrip('/')}/bot")
         self.application: Application = builder.build()
-        self._seen: Set[int] = set()
-        self._seen_order: Deque[int] = collections.deque()
+        self._seen = SeenIds()
         self._webhook: Optional[WebhookServer] = None
         self._add_handlers()
 
@@ -123,12 +121,8 @@ class TelegramChannel(Channel):
 
     async def _drop_repeats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Edited messages and update ids seen before are never answered."""
-        if update.edited_message is not None or update.update_id in self._seen:
+        if update.edited_message is not None or not self._seen.first_time(update.update_id):
             raise ApplicationHandlerStop
-        self._seen.add(update.update_id)
-        self._seen_order.append(update.update_id)
-        if len(self._seen_order) > REMEMBERED_UPDATES:
-            self._seen.discard(self._seen_order.popleft())
 
     async def _text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.bridge.receive(self, str(update.effective_chat.id), update.message.text or "")

@@ -25,6 +25,7 @@ from aiohttp import web
 from bot.channels.base import Channel
 from bot.channels.bridge import Bridge
 from bot.channels.render import Piece
+from bot.channels.seen import SeenIds
 from bot.channels.webhook import WebhookServer, has_secret, webhook_secret
 from ocop.outbox import BlockedByUser, DeliveryUnknown, RetryLater
 from ocop.settings import BotApiSettings, Settings
@@ -53,6 +54,7 @@ class ZaloBotChannel(Channel):
         self._polling: Optional[asyncio.Task] = None
         self._webhook: Optional[WebhookServer] = None
         self._tasks: "set[asyncio.Task]" = set()
+        self._seen = SeenIds()
 
     # --- running ---------------------------------------------------------------------
     async def start(self) -> None:
@@ -140,6 +142,9 @@ class ZaloBotChannel(Channel):
         chat_id = str((message.get("chat") or {}).get("id") or (message.get("from") or {}).get("id") or "")
         if not chat_id:
             return
+        message_id = message.get("message_id")
+        if message_id is not None and not self._seen.first_time((chat_id, str(message_id))):
+            return  # delivered again: answered once already
         if update.get("event_name") != TEXT_EVENT or not message.get("text"):
             await self.bridge.not_text(self, chat_id)
             return

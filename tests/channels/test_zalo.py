@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
@@ -125,3 +126,10 @@ def test_zalo_webhook_checks_its_secret(zalo_webhook) -> None:
     assert "Nguồn:" in "".join(m["text"] for m in fake.wait_for_messages("w1", 1))
     assert sum(1 for m in fake.sent if m["chat_id"] == "w1") >= 1
     assert [c for c in fake.calls if c[0] == "setWebhook"][0][1] == {"url": url, "secret_token": "zsecret"}
+
+
+def test_the_same_update_delivered_twice_is_answered_once(zalo: FakeZalo) -> None:
+    zalo.user_says_twice("z-dup", "cảm ơn")
+    zalo.wait_for_messages("z-dup", 1)
+    time.sleep(2)
+    assert len(zalo.wait_for_messages("z-dup", 1)) == 1
