@@ -64,6 +64,15 @@ class FakeTelegram(LocalServer):
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         return self._queue({"edited_message" if edited else "message": message}, update_id)
 
+    def member_says_in_group(self, group_id: int, user_id: int, text: str) -> int:
+        """A message in a group chat (``group_id`` is negative, as Telegram's are)."""
+        message = self._message(group_id, text=text)
+        message["chat"] = {"id": group_id, "type": "group", "title": "Nhóm HTX"}
+        message["from"] = self._user(user_id)
+        if text.startswith("/"):
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        return self._queue({"message": message})
+
     def user_says_twice(self, chat_id: int, text: str) -> None:
         """The same update delivered twice in one batch (as after a network retry)."""
         with self._lock:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import Forbidden, RetryAfter, TimedOut
 from telegram.ext import (
     Application,
@@ -50,6 +51,7 @@ logger = logging.getLogger(__name__)
 
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback_data
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+PRIVATE_ONLY = "Trợ lý OCOP chỉ trò chuyện riêng. Bạn bấm vào tên trợ lý và nhắn trực tiếp giúp tôi nhé."
 
 
 class TelegramChannel(Channel):
@@ -114,7 +116,8 @@ class TelegramChannel(Channel):
     # --- receiving -------------------------------------------------------------------
     def _add_handlers(self) -> None:
         app = self.application
-        app.add_handler(TypeHandler(Update, self._drop_repeats), group=-1)
+        app.add_handler(TypeHandler(Update, self._drop_repeats), group=-2)
+        app.add_handler(TypeHandler(Update, self._private_chats_only), group=-1)
         app.add_handler(CallbackQueryHandler(self._tap))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._text))
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & ~filters.TEXT, self._not_text))
@@ -123,6 +126,19 @@ class TelegramChannel(Channel):
         """Edited messages and update ids seen before are never answered."""
         if update.edited_message is not None or not self._seen.first_time(update.update_id):
             raise ApplicationHandlerStop
+
+    async def _private_chats_only(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group is nobody's chat account, and never an officer: a short reply, and nothing else happens.
+
+        In a private chat the chat id is the user's own id (``effective_user``),
+        so identity and officer rights follow the person who wrote.
+        """
+        chat = update.effective_chat
+        if chat is None or chat.type == ChatType.PRIVATE:
+            return
+        if update.effective_message is not None and update.callback_query is None:
+            await update.effective_message.reply_text(PRIVATE_ONLY)
+        raise ApplicationHandlerStop
 
     async def _text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.bridge.receive(self, str(update.effective_chat.id), update.message.text or "")

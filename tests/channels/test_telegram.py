@@ -9,9 +9,11 @@ from typing import Iterator
 import pytest
 from sqlalchemy import select, update
 
+from bot.rasa_client import RasaClient
 from bot.stack import Stack
 from fakes.fake_telegram import FakeTelegram
 from fakes.tax_codes import new_tax_code
+from ocop.storage import officers
 from ocop.storage.db import Database
 from ocop.storage.models import Announcement, AuditLog, ChatUser, Officer, PreRegistration, Producer
 from ocop.text import place_key
@@ -79,7 +81,7 @@ def test_non_text_edits_and_repeats(telegram: FakeTelegram) -> None:
     assert len(messages) == 2  # the edit and the repeated update got nothing
 
 
-def test_pre_registration_through_telegram(telegram: FakeTelegram, stack_db: Database) -> None:
+def test_pre_registration_through_telegram(telegram: FakeTelegram, stack: Stack, stack_db: Database) -> None:
     chat, tax = 1004, new_tax_code("07")
     script = ["đăng ký OCOP", "hợp tác xã", "HTX Dệt thổ cẩm Mai Châu", "Hà Thị Mai", tax, "0912 345 678",
               "không có", "bản Lác, xã Mai Châu, tỉnh Phú Thọ", "Khăn thổ cẩm Mai Châu", "thổ cẩm",
@@ -99,6 +101,10 @@ def test_pre_registration_through_telegram(telegram: FakeTelegram, stack_db: Dat
             .where(ChatUser.channel == "telegram", ChatUser.user_id == str(chat))
         ).scalar_one()
         assert row.reference_code == code
+    # Someone on the REST channel naming themselves after that chat sees nothing of it.
+    with RasaClient(stack.rasa_url) as rest:
+        spoof = "\n".join(r.get("text") or "" for r in rest.send(f"telegram:{chat}", "hồ sơ của tôi"))
+    assert code not in spoof and "chưa có hồ sơ" in spoof
 
 
 def consent(telegram: FakeTelegram, chat: int) -> None:
@@ -143,3 +149,14 @@ def test_a_non_officer_is_refused(telegram: FakeTelegram, stack_db: Database) ->
     with stack_db.session() as session:
         assert session.execute(select(Announcement).where(Announcement.text.contains("giả mạo"))).first() is None
         assert session.execute(select(AuditLog).where(AuditLog.action == "refused_broadcast")).first() is not None
+
+
+def test_a_group_chat_is_nobody_and_never_an_officer(telegram: FakeTelegram, stack_db: Database) -> None:
+    officers.add(stack_db, "telegram", "-9001", "Nhóm (không phải cán bộ)")
+    telegram.member_says_in_group(-9001, 4321, "/broadcast Thông báo thử")
+    [reply] = telegram.wait_for_messages(-9001, 1)
+    assert "trò chuyện riêng" in reply["text"]
+    time.sleep(1)
+    assert len(telegram.wait_for_messages(-9001, 1)) == 1
+    with stack_db.session() as session:
+        assert session.execute(select(Announcement).where(Announcement.text == "Thông báo thử")).first() is None
