@@ -77,7 +77,7 @@ class ReminderCycle:
         if self._running is not None and not self._running.done():
             try:
                 await asyncio.wait_for(asyncio.shield(self._running), timeout)
-            except Exception:  # noqa: BLE001 - stopping anyway; the outbox reconciles at the next start
+            except Exception:  # stopping anyway; the outbox reconciles at the next start
                 logger.warning("Reminder cycle still running at stop")
 
 

@@ -80,7 +80,7 @@ class AnnouncementSender:
         error: Optional[BaseException] = None
         try:
             await self.push(claimed.channel, claimed.user_id, [{"text": claimed.text}])
-        except Exception as exc:  # noqa: BLE001 - recorded, retried or marked
+        except Exception as exc:  # recorded, retried or marked
             error = exc
             if isinstance(exc, RetryLater):
                 self._slow_down(exc)
@@ -106,7 +106,7 @@ class AnnouncementSender:
         while not stopping.is_set():
             try:
                 pause = 0.0 if await self.deliver_due() else idle
-            except Exception:  # noqa: BLE001 - the database was briefly unavailable
+            except Exception:  # the database was briefly unavailable
                 logger.exception("Announcement sender pass failed")
                 pause = 5.0
             if pause:

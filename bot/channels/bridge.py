@@ -56,6 +56,6 @@ class Bridge:
             return answer
         try:
             return await self.rasa.send_as(channel.name, user_id, text)
-        except Exception:  # noqa: BLE001 - Rasa down or starting: say so rather than stay silent
+        except Exception:  # Rasa down or starting: say so rather than stay silent
             logger.exception("Rasa did not answer")
             return [{"text": BUSY}]

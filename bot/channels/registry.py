@@ -44,7 +44,7 @@ class Channels:
             channel = self._started.pop()
             try:
                 await channel.stop()
-            except Exception:  # noqa: BLE001 - stopping anyway
+            except Exception:  # stopping anyway
                 logger.exception("Channel %s did not stop cleanly", channel.name)
 
     async def push(self, channel: str, user_id: str, messages: Messages) -> None:

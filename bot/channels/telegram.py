@@ -106,7 +106,7 @@ class TelegramChannel(Channel):
             return web.Response(status=403, text="forbidden")
         try:
             update = Update.de_json(await request.json(), self.application.bot)
-        except Exception:  # noqa: BLE001 - any unreadable body
+        except Exception:  # any unreadable body
             update = None
         if update is None:
             return web.Response(status=400, text="bad update")

@@ -112,7 +112,7 @@ class ZaloBotChannel(Channel):
             for update in result if isinstance(result, list) else [result] if result else []:
                 try:
                     await self.handle(update)
-                except Exception:  # noqa: BLE001 - one bad update must not stop the channel
+                except Exception:  # one bad update must not stop the channel
                     logger.exception("Zalo update not handled")
 
     async def _receive_webhook(self, request: web.Request) -> web.Response:
@@ -133,7 +133,7 @@ class ZaloBotChannel(Channel):
     async def _handle_logged(self, update: Dict[str, Any]) -> None:
         try:
             await self.handle(update)
-        except Exception:  # noqa: BLE001 - Zalo does not redeliver; log it
+        except Exception:  # Zalo does not redeliver; log it
             logger.exception("Zalo update not handled")
 
     async def handle(self, update: Dict[str, Any]) -> None:

@@ -154,7 +154,7 @@ class ZaloOaChannel(Channel):
                 await self.bridge.not_text(self, user_id)
                 return
             await self.bridge.receive(self, user_id, (event.get("message") or {}).get("text", ""))
-        except Exception:  # noqa: BLE001 - logged; Zalo does not redeliver
+        except Exception:  # logged; Zalo does not redeliver
             logger.exception("Zalo OA reply failed")
 
 
