@@ -87,8 +87,9 @@ def handle(db: Database, channel: str, user_id: str, text: str) -> Optional[Mess
         return None
     command, rest = parsed
     if not officers.is_officer(db, channel, user_id):
+        hashed = audit.actor_hash(db, actor)  # attempts from one chat can be told apart; its id is not stored
         with db.session() as session:
-            audit.record(session, actor, f"refused_{command}", "officer_command")
+            audit.record(session, hashed, f"refused_{command}", "officer_command")
         return _text(REFUSED)
     if command == BROADCAST:
         return _draft(db, actor, rest)

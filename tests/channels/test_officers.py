@@ -61,8 +61,9 @@ def test_non_officers_are_refused_and_audited(db: Database) -> None:
     assert say(db, "gửi", stranger) is None  # an ordinary word for everyone else
     assert say(db, "ocop là gì", stranger) is None
     with db.session() as session:
-        actions = session.execute(select(AuditLog.action).order_by(AuditLog.id)).scalars().all()
-    assert actions == ["refused_broadcast", "refused_handoffs"]
+        rows = session.execute(select(AuditLog.action, AuditLog.actor).order_by(AuditLog.id)).all()
+    assert [action for action, _ in rows] == ["refused_broadcast", "refused_handoffs"]
+    assert len({actor for _, actor in rows}) == 1 and "s1" not in rows[0][1] and rows[0][1].startswith("h:")
 
 
 def test_usage_and_handoffs(db: Database) -> None:

@@ -14,7 +14,7 @@ from bot.channels.zalo_bot import ZaloBotChannel
 from bot.stack import Stack, free_port
 from fakes.fake_zalo import FakeZalo
 from fakes.local_server import wait_until_listening
-from ocop.storage import handoffs, officers
+from ocop.storage import audit, handoffs, officers
 from ocop.storage.db import Database
 from ocop.storage.models import Announcement, AuditLog, ChatUser
 from tests.channels.bot_process import bot_process
@@ -98,7 +98,8 @@ def test_a_non_officer_is_refused_on_zalo(zalo: FakeZalo, stack_db: Database) ->
     assert "chỉ dành cho cán bộ" in zalo.wait_for_messages("zn1", 1)[0]["text"]
     with stack_db.session() as session:
         assert session.execute(select(AuditLog).where(
-            AuditLog.action == "refused_handoffs", AuditLog.actor.contains("zn1"))).first() is not None
+            AuditLog.action == "refused_handoffs",
+            AuditLog.actor == audit.actor_hash(stack_db, "zalo:zn1"))).first() is not None
 
 
 @pytest.fixture(scope="module")
