@@ -41,9 +41,14 @@ def webhook_secret(configured: Optional[str], token: str, channel: str) -> str:
     return configured or hashlib.sha256(f"{channel}-webhook:{token}".encode()).hexdigest()[:48]
 
 
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison; a value that is not ASCII (a malformed header) is simply wrong."""
+    return given.isascii() and hmac.compare_digest(given.encode(), expected.encode())
+
+
 def has_secret(request: web.Request, header: str, secret: str) -> bool:
-    """Whether the request carries ``secret`` in ``header`` (compared in constant time)."""
-    return hmac.compare_digest(request.headers.get(header, "").encode(), secret.encode())
+    """Whether the request carries ``secret`` in ``header``."""
+    return same_secret(request.headers.get(header, ""), secret)
 
 
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-import hmac
 import json
 import logging
+import time
 from typing import Any, Dict, Optional
 
 import httpx
@@ -31,7 +31,8 @@ from aiohttp import web
 from bot.channels.base import Channel
 from bot.channels.bridge import Bridge
 from bot.channels.render import Piece
-from bot.channels.webhook import WebhookServer
+from bot.channels.seen import SeenIds
+from bot.channels.webhook import WebhookServer, same_secret
 from bot.channels.zalo_oa_tokens import OaTokens
 from bot.rasa_client import Messages
 from ocop.outbox import NeedsTemplate
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 API_BASE = "https://openapi.zalo.me"
 OAUTH_BASE = "https://oauth.zaloapp.com"
 PATH = "/zalo-oa"
+MAX_EVENT_AGE = 300  # seconds: older events are replays or stale redeliveries
 TOKEN_EXPIRED = (-216, -124)  # Zalo's "access token invalid/expired" codes
 
 
@@ -70,6 +72,7 @@ class ZaloOaChannel(Channel):
         self._refreshing = asyncio.Lock()
         self._webhook = WebhookServer(settings.webhook_listen, settings.webhook_port, PATH, self.receive)
         self._tasks: "set[asyncio.Task]" = set()
+        self._seen = SeenIds()
 
     # --- running -----------------------------------------------------------------------
     async def start(self) -> None:
@@ -137,8 +140,11 @@ class ZaloOaChannel(Channel):
         except (ValueError, KeyError, TypeError):
             return web.Response(status=400, text="bad event")
         expected = signature(self.settings.app_id or "", body, timestamp, self.settings.secret_key or "")
-        if not hmac.compare_digest(request.headers.get("X-ZEvent-Signature", "").encode(), expected.encode()):
+        if not same_secret(request.headers.get("X-ZEvent-Signature", ""), expected):
             return web.Response(status=403, text="bad signature")
+        msg_id = str((event.get("message") or {}).get("msg_id") or "")
+        if _age_seconds(timestamp) > MAX_EVENT_AGE or (msg_id and not self._seen.first_time(msg_id)):
+            return web.Response(text="ok")  # a replay or a stale redelivery: acknowledged, not answered
         user_id = str((event.get("sender") or {}).get("id") or "")
         name = event.get("event_name", "")
         if user_id and name.startswith("user_send_"):
@@ -156,6 +162,15 @@ class ZaloOaChannel(Channel):
             await self.bridge.receive(self, user_id, (event.get("message") or {}).get("text", ""))
         except Exception:  # logged; Zalo does not redeliver
             logger.exception("Zalo OA reply failed")
+
+
+def _age_seconds(timestamp: str) -> float:
+    """How old an event is; Zalo stamps it in milliseconds. An unreadable stamp counts as too old."""
+    try:
+        sent = float(timestamp)
+    except ValueError:
+        return float("inf")
+    return time.time() - (sent / 1000 if sent > 1e11 else sent)
 
 
 def from_settings(settings: Settings, db: Database, bridge: Bridge) -> Optional[Channel]:

@@ -75,3 +75,9 @@ def test_compressed_or_huge_bodies_are_refused_unread(webhook) -> None:
                       headers={**right, "Content-Type": "application/json"})
     assert huge.status_code == 413
     assert httpx.post(url, json=update(21, 3003, "ocop là gì"), headers=right).status_code == 200
+
+
+def test_a_malformed_secret_header_is_a_403(webhook) -> None:
+    _, url = webhook
+    odd = {"X-Telegram-Bot-Api-Secret-Token": b"\xe9\xff", "Content-Type": "application/json"}
+    assert httpx.post(url, json=update(30, 3004, "ocop là gì"), headers=odd).status_code == 403

@@ -117,3 +117,20 @@ def test_push_outside_the_reply_window_needs_a_template(db: Database) -> None:
         fake.stop()
     assert announcements.report(db, announcement_id) == {"needs_template": 1, "sent": 1}
     assert [m["user_id"] for m in fake.sent] == ["recent"]  # nothing was attempted for "old"
+
+
+def test_replays_and_stale_events_are_acknowledged_and_ignored(oa) -> None:
+    fake, url = oa
+    fresh = json.loads(event("u-replay", "ocop là gì"))
+    fresh["message"]["msg_id"] = "m-1"
+    body = json.dumps(fresh).encode()
+    assert post(url, body) == 200 and post(url, body) == 200  # the same msg_id twice
+    stale = json.loads(event("u-stale", "ocop là gì"))
+    stale["timestamp"] = str(int((time.time() - 600) * 1000))
+    assert post(url, json.dumps(stale).encode()) == 200
+    wait_for(fake, "u-replay", 1)
+    time.sleep(2)
+    assert len([m for m in fake.sent if m["user_id"] == "u-replay"]) == 1
+    assert [m for m in fake.sent if m["user_id"] == "u-stale"] == []
+    odd = {"Content-Type": "application/json", "X-ZEvent-Signature": b"mac=\xe9\xe9\xff"}
+    assert httpx.post(url, content=event("u-odd", "x"), headers=odd).status_code == 403
