@@ -7,7 +7,9 @@
   "Hủy" (buttons on Telegram, a numbered list on Zalo). The officer confirms by
   choosing "Gửi" or typing "gửi"; the draft becomes an announcement once
   (``confirm_draft``), even after a restart of the bot process.
-* ``/handoffs``: the open hand-off requests, newest first.
+* ``/handoffs``: the open hand-off requests, newest first, each with the chat
+  that asked, in messages of at most ``MESSAGE_LIMIT`` characters;
+  ``/handoff_close N [ghi chú]`` closes one.
 
 Only chat accounts on the officers' allow-list may use them; every refused
 attempt is written to the audit log. ``handle`` is synchronous (database
@@ -30,12 +32,15 @@ from ocop.storage.db import Database
 from ocop.text import fold
 from ocop.vietnam_time import local_time
 
-BROADCAST, SEND, CANCEL, HANDOFFS = "broadcast", "broadcast_send", "broadcast_cancel", "handoffs"
-COMMANDS = (BROADCAST, SEND, CANCEL, HANDOFFS)
+BROADCAST, SEND, CANCEL = "broadcast", "broadcast_send", "broadcast_cancel"
+HANDOFFS, CLOSE = "handoffs", "handoff_close"
+COMMANDS = (BROADCAST, SEND, CANCEL, HANDOFFS, CLOSE)
 COMMAND = re.compile(r"/([A-Za-z_]+)(?:@\w+)?(?:\s+|$)")
 CONFIRM_WORDS = ("gui", "gui di")  # typed instead of choosing "Gửi" (folded)
 DRAFT_LIFETIME = dt.timedelta(hours=24)  # "gửi" confirms only a recent draft
-HANDOFFS_SHOWN = 20
+HANDOFFS_SHOWN = 50
+MESSAGE_LIMIT = 3500  # under Telegram's 4,096 and Zalo's 2,000 × 2 (the channel splits further if needed)
+ENTRY_LIMIT = 300  # one request's line
 
 FILTER_WORDS = {"tinh": "province", "tinh/thanh pho": "province", "thanh pho": "province", "xa": "ward",
                 "phuong": "ward", "xa/phuong": "ward", "nhom": "product_group", "sao": "stars",
@@ -95,6 +100,11 @@ def handle(db: Database, channel: str, user_id: str, text: str) -> Optional[Mess
         return _draft(db, actor, rest)
     if command == HANDOFFS:
         return _handoffs(db)
+    if command == CLOSE:
+        number, _, note = rest.partition(" ")
+        closed = number.isdigit() and handoffs.close(db, int(number), actor, note.strip())
+        return _text(f"Đã đóng yêu cầu #{number}." if closed else
+                     "Không có yêu cầu đang mở với số này. Cú pháp: /handoff_close 12 [ghi chú]")
     draft_id = int(rest) if rest.isdigit() else None
     if command == CANCEL:
         if draft_id is not None:
@@ -128,10 +138,17 @@ def _send(db: Database, actor: str, draft_id: int) -> Messages:
 
 def _handoffs(db: Database) -> Messages:
     rows = handoffs.open_requests(db)
-    lines = [f"Yêu cầu gặp cán bộ đang mở: {len(rows)}"] + [
-        f"• #{h.id} {local_time(h.created_at):%d/%m %H:%M} ({h.reason}): {h.last_message or ''}"
-        for h in rows[:HANDOFFS_SHOWN]]
-    return _text("\n".join(lines))
+    lines = [f"Yêu cầu gặp cán bộ đang mở: {len(rows)} (đóng một yêu cầu: /handoff_close số [ghi chú])"] + [
+        f"• #{h.id} {local_time(h.created_at):%d/%m %H:%M} {h.sender_id} ({h.reason}): {h.last_message or ''}"
+        [:ENTRY_LIMIT] for h in rows[:HANDOFFS_SHOWN]]
+    messages, current = [], ""
+    for line in lines:
+        if current and len(current) + 1 + len(line) > MESSAGE_LIMIT:
+            messages.append({"text": current})
+            current = ""
+        current = f"{current}\n{line}" if current else line
+    messages.append({"text": current})
+    return messages
 
 
 def _text(text: str) -> Messages:

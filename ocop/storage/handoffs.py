@@ -9,6 +9,7 @@ from typing import List, Optional, Text
 from sqlalchemy import select
 
 from ocop.privacy import mask
+from ocop.storage import audit
 from ocop.storage.db import Database
 from ocop.storage.models import HandoffRequest
 
@@ -37,3 +38,14 @@ def open_requests(db: Database) -> List[Handoff]:
                 select(HandoffRequest).where(HandoffRequest.status == "open").order_by(HandoffRequest.id.desc())
             ).scalars()
         ]
+
+
+def close(db: Database, handoff_id: int, officer: Text, note: Text = "") -> bool:
+    """Close an open request (the note goes to the audit log); False when there is none open."""
+    with db.session() as session:
+        request = session.get(HandoffRequest, handoff_id)
+        if request is None or request.status != "open":
+            return False
+        request.status = "closed"
+        audit.record(session, officer, "handoff_closed", "handoff_request", handoff_id, note or None)
+        return True

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 
 from bot import officers
+from ocop.storage import handoffs
 from ocop.storage import officers as officer_list
 from ocop.storage.db import Database
 from ocop.storage.models import Announcement, AuditLog, ChatUser
@@ -70,3 +71,17 @@ def test_usage_and_handoffs(db: Database) -> None:
     setup(db)
     assert "Cú pháp" in say(db, "/broadcast")[0]["text"]
     assert say(db, "/handoffs")[0]["text"].startswith("Yêu cầu gặp cán bộ đang mở: 0")
+
+
+def test_handoffs_show_the_chat_fit_a_message_and_can_be_closed(db: Database) -> None:
+    setup(db)
+    for i in range(40):
+        handoffs.record(db, f"zalo:user{i}", "asked", "Tôi cần hỏi về hồ sơ OCOP của hợp tác xã " + "rất dài " * 30)
+    replies = say(db, "/handoffs")
+    assert len(replies) > 1 and all(len(r["text"]) <= 4096 for r in replies)
+    listing = "\n".join(r["text"] for r in replies)
+    assert "zalo:user39" in listing and "zalo:user0" in listing
+    first = handoffs.open_requests(db)[-1]
+    assert "Đã đóng" in say(db, f"/handoff_close {first.id} đã gọi điện")[0]["text"]
+    assert first.id not in [h.id for h in handoffs.open_requests(db)]
+    assert "Không có yêu cầu" in say(db, f"/handoff_close {first.id}")[0]["text"]
