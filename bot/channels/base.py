@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import logging
 
 from bot.channels.render import NumberedOptions, Piece, render
 from bot.rasa_client import Messages
 from ocop.outbox import BlockedByUser
 from ocop.storage import chat_users
 from ocop.storage.db import Database
+
+logger = logging.getLogger(__name__)
 
 
 class Channel(abc.ABC):
@@ -54,16 +57,25 @@ class Channel(abc.ABC):
         """One rendered message to one chat; raise ``ocop.outbox`` exceptions for the outcome."""
 
     async def send(self, user_id: str, messages: Messages) -> None:
-        """Rasa's messages to one chat, rendered for this channel's capabilities."""
+        """Rasa's messages to one chat, rendered for this channel's capabilities.
+
+        Once one piece went out the whole counts as sent: a failure of a later
+        piece is logged, not raised, so that nothing is ever sent again in full.
+        """
         pieces, options = render(messages, self.buttons, self.max_length)
         if pieces:  # a newer reply without a list means "1", "2" … no longer answer the old one
             self.options.remember(user_id, options)
-        for piece in pieces:
+        for number, piece in enumerate(pieces):
             try:
                 await self.send_piece(user_id, piece)
-            except BlockedByUser:
-                await asyncio.to_thread(chat_users.mark_blocked, self.db, self.name, user_id)
-                raise
+            except Exception as error:
+                if isinstance(error, BlockedByUser):
+                    await asyncio.to_thread(chat_users.mark_blocked, self.db, self.name, user_id)
+                if number == 0:
+                    raise
+                logger.warning("%s: %d of %d pieces sent, then %s", self.name, number, len(pieces),
+                               type(error).__name__)
+                return
 
     async def push(self, user_id: str, messages: Messages) -> None:
         """A message we start (reminder, announcement); platforms with push rules override this."""
