@@ -128,7 +128,7 @@ def due_pairs(db: Database, today: dt.date, offsets: Sequence[int]) -> List[Tupl
     return [(certificate_id, user_id, (expiry - today).days) for certificate_id, user_id, expiry in rows]
 
 
-def plan(db: Database, today: dt.date, schedule: Schedule) -> int:
+def plan(db: Database, today: dt.date, schedule: Schedule, now: Optional[dt.datetime] = None) -> int:
     """Create the delivery rows that have come due; the number of reminders to send."""
     pairs = due_pairs(db, today, schedule.offsets)
     if not pairs:
@@ -142,7 +142,7 @@ def plan(db: Database, today: dt.date, schedule: Schedule) -> int:
                 select(ReminderDelivery.certificate_id, ReminderDelivery.chat_user_id, ReminderDelivery.offset_days)
                 .where(ReminderDelivery.certificate_id.in_(certificate_ids[start:start + 1000]))
             ).all())
-        now = dt.datetime.now(dt.timezone.utc)
+        now = now or _utcnow()  # due at once: the same cycle delivers what it planned
         for certificate_id, user_id, days_left in pairs:
             due = [offset for offset in schedule.offsets if days_left <= offset]
             if not due:
@@ -195,7 +195,7 @@ def run_cycle(db: Database, push: Push, schedule: Schedule, now: Optional[dt.dat
     today = local_now(now).date()
     refresh_statuses(db, today)
     try:
-        planned = plan(db, today, schedule)
+        planned = plan(db, today, schedule, now)
     except IntegrityError:  # another instance planned the same rows at the same moment
         planned = 0
     outcome = deliver(db, push, now, schedule, clock)
