@@ -17,6 +17,7 @@ FAREWELLS = {
     "preregistration_form": "Đã hủy đăng ký sơ bộ, tôi không lưu thông tin nào.",
     "certificate_link_form": "Đã hủy liên kết chứng nhận, tôi không lưu thông tin nào.",
     "renewal_form": "Vâng, bạn trả lời sau cũng được: nhắn \"gặp cán bộ\" hoặc chờ lần nhắc tiếp theo.",
+    "erasure_form": "Vâng, tôi chưa xóa gì.",
 }
 DEFAULT_FAREWELL = "Đã hủy."
 

@@ -10,6 +10,7 @@ the list at once. "hủy nhắc hạn" stops every reminder.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from typing import Any, Dict, List, Text
 
@@ -21,10 +22,12 @@ from rasa_sdk.types import DomainDict
 from actions import validators as v
 from actions.chat_account import chat_account
 from actions.form_turns import REQUESTED_SLOT, FormTurns, answered_slot, message_text
-from actions.runtime import database, settings
+from actions.runtime import conversation_history, database, settings
 from ocop.reports import CERTIFICATE_STATUS
 from ocop.storage import certificates
 from ocop.vietnam_time import local_now
+
+logger = logging.getLogger(__name__)
 
 FORM = "certificate_link_form"
 SLOTS = ["cert_number", "cert_tax_code"]
@@ -145,6 +148,10 @@ class ActionCertificateLinked(Action):
         views = certificates.linked(database(), *chat_account(tracker))
         if tracker.get_slot("cert_linked") and views:
             show_linked(dispatcher, views, "Đã liên kết chứng nhận. Chứng nhận OCOP của bạn:")
+        try:  # the tax code typed to prove the link need not stay in the conversation
+            conversation_history().scrub(tracker.sender_id)
+        except Exception:  # the link is made; the retention purge removes it later
+            logger.exception("The conversation could not be scrubbed")
         return [SlotSet(slot, None) for slot in (*SLOTS, "cert_linked")]
 
 

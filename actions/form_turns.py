@@ -3,7 +3,8 @@
 ``FormTurns`` is the base of the forms' validation actions. It reads answers
 with rasa-sdk's own hooks (``required_slots``, ``extract_<slot>``,
 ``validate_<slot>``); it only decides first whether the message is an answer
-at all. A digression (a FAQ question, "giúp", "gặp cán bộ", "hủy") gets no
+at all. A digression (a FAQ question, "giúp", "gặp cán bộ", "hủy", "xóa dữ
+liệu của tôi") gets no
 events, so Rasa rejects the form and a rule of ``data/rules_questions.yml``
 answers the message; the form then asks its question again. An answer that the
 NLU took for a question still counts as an answer when it passes the slot's
@@ -79,7 +80,7 @@ def classify(tracker: Tracker, shaped: bool) -> Turn:
     """A question, a call for help or a cancellation rather than an answer?"""
     intent = tracker.latest_message.get("intent") or {}
     name = intent.get("name") or ""
-    if name == "cancel":
+    if name in ("cancel", "erase_my_data"):
         return Turn.DIGRESSION
     if not (name.startswith("faq_") or name in DIGRESSIONS):
         return Turn.ANSWER
@@ -100,6 +101,8 @@ class FormTurns(FormValidationAction):
     #: Slots whose answers have a recognisable shape: an answer that passes
     #: their check is an answer even when the NLU read it as a question.
     shaped_slots: FrozenSet[Text] = frozenset()
+    #: Intents that answer this form's question whatever they would interrupt elsewhere.
+    answer_intents: FrozenSet[Text] = frozenset()
 
     @abc.abstractmethod
     def name(self) -> Text:
@@ -112,7 +115,11 @@ class FormTurns(FormValidationAction):
         domain: Dict[Text, Any],
     ) -> List[EventType]:
         slot = answered_slot(tracker, self.form_name())
-        turn = Turn.ANSWER if slot is None else classify(tracker, slot in self.shaped_slots)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if slot is None or intent in self.answer_intents:
+            turn = Turn.ANSWER
+        else:
+            turn = classify(tracker, slot in self.shaped_slots)
         if turn is Turn.DIGRESSION:
             return []  # the form is rejected and a rule handles the message
         if turn is Turn.ANSWER:

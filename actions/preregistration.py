@@ -15,6 +15,7 @@ the product group) still counts as an answer.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import Any, Callable, Dict, List, Optional, Text, Tuple
@@ -27,7 +28,8 @@ from rasa_sdk.types import DomainDict
 from actions import validators as v
 from actions.chat_account import chat_account
 from actions.form_turns import REQUESTED_SLOT, FormTurns, answered_slot, message_text
-from actions.runtime import conversation_history, database
+from actions.runtime import conversation_history, database, settings
+from ocop import privacy_notice
 from ocop.address import Address
 from ocop.reports import REGISTRATION_STATUS
 from ocop.storage import registrations
@@ -37,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 FORM = "preregistration_form"
 CONFIRMED = "reg_confirmed"
+PRIVACY = "privacy_agreed"  # agreed to the privacy notice, asked before the first personal question
 # Slots in the order the form asks them; the summary follows the same order.
 FIELDS: Tuple[Tuple[Text, Text], ...] = (
     ("subject_type", "Loại chủ thể"),
@@ -52,7 +55,7 @@ FIELDS: Tuple[Tuple[Text, Text], ...] = (
     ("has_quality_docs", "Hồ sơ chất lượng/tiêu chuẩn"),
 )
 FIELD_SLOTS = [name for name, _ in FIELDS]
-FORM_SLOTS = FIELD_SLOTS + [CONFIRMED]
+FORM_SLOTS = FIELD_SLOTS + [PRIVACY, CONFIRMED]
 # What an ``extract_<slot>`` or ``validate_<slot>`` hook returns: slot values.
 Slots = Dict[Text, Any]
 
@@ -180,8 +183,10 @@ def target(tracker: Tracker) -> Optional[Text]:
     for the answer to the summary and for a correction of any field; None when the
     form starts or asks again after a digression."""
     requested = answered_slot(tracker, FORM)
+    if requested in (CONFIRMED, PRIVACY):
+        return requested
     if requested not in FIELD_SLOTS:
-        return requested if requested == CONFIRMED else None
+        return None
     return CONFIRMED if correction(tracker) is not None else requested
 
 
@@ -239,7 +244,7 @@ class ValidatePreregistrationForm(FormTurns):
     """Reads each answer or correction (``extract_<slot>``) and checks it (``validate_<slot>``)."""
 
     shaped_slots = frozenset(
-        {"subject_type", "tax_code", "phone", "email", "address", "product_group", "has_quality_docs"}
+        {"subject_type", PRIVACY, "tax_code", "phone", "email", "address", "product_group", "has_quality_docs"}
     )
 
     def name(self) -> Text:
@@ -248,14 +253,20 @@ class ValidatePreregistrationForm(FormTurns):
     async def required_slots(
         self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Text]:
-        """Every question; a household without a business registration stops after the first (nothing is written)."""
+        """Every question. A household without a business registration stops after the first, a producer
+        who does not agree to the privacy notice right after it (nothing is written in either case)."""
         if tracker.get_slot("subject_type") == v.UNREGISTERED_HOUSEHOLD:
             return ["subject_type"]
+        if tracker.get_slot(PRIVACY) is False:
+            return ["subject_type", PRIVACY]
         return domain_slots
 
     # rasa-sdk finds its hooks by name: one extract_<slot> and one validate_<slot> per slot.
     def extract_subject_type(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         return read("subject_type", tracker)
+
+    def extract_privacy_agreed(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
+        return read(PRIVACY, tracker)
 
     def extract_subject_name(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         return read("subject_name", tracker)
@@ -296,6 +307,20 @@ class ValidatePreregistrationForm(FormTurns):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Slots:
         return accept("subject_type", value, tracker, dispatcher)
+
+    def validate_privacy_agreed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Slots:
+        """Agreed: the personal questions follow. Declined: the form stops and nothing is kept."""
+        if target(tracker) != PRIVACY:
+            return {PRIVACY: value}
+        checked = v.check_agreement(value)
+        if not checked.ok:
+            dispatcher.utter_message(text=privacy_notice.ASK_AGAIN)
+            return {PRIVACY: None}
+        if not checked.value:
+            dispatcher.utter_message(text=privacy_notice.DECLINED)
+        return {PRIVACY: checked.value}
 
     def validate_subject_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -359,6 +384,20 @@ class ValidatePreregistrationForm(FormTurns):
         return confirm(value, (tracker.latest_message.get("intent") or {}).get("name"), dispatcher)
 
 
+class ActionAskPrivacyAgreed(Action):
+    """The privacy notice, before the first personal question, with "agree" and "do not agree"."""
+
+    def name(self) -> Text:
+        return "action_ask_privacy_agreed"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(
+            text=privacy_notice.notice(settings()),
+            buttons=[{"title": "Đồng ý", "payload": "/affirm"}, {"title": "Không đồng ý", "payload": "/deny"}],
+        )
+        return []
+
+
 class ActionAskRegConfirmed(Action):
     """The last question: the summary of every value, with buttons."""
 
@@ -377,6 +416,15 @@ class ActionAskRegConfirmed(Action):
         return []
 
 
+def agreed_at(tracker: Tracker) -> Optional[dt.datetime]:
+    """When the producer agreed to the privacy notice: the time of the event that set the slot."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == PRIVACY and event.get("value") is True:
+            stamp = event.get("timestamp")
+            return dt.datetime.fromtimestamp(stamp, dt.timezone.utc) if stamp else None
+    return None
+
+
 def _reset() -> List[EventType]:
     return [SlotSet(slot, None) for slot in FORM_SLOTS] + [SlotSet("requested_slot", None)]
 
@@ -389,7 +437,8 @@ class ActionSubmitRegistration(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         slots = {slot: tracker.get_slot(slot) for slot in FORM_SLOTS}
-        if slots["subject_type"] == v.UNREGISTERED_HOUSEHOLD or slots[CONFIRMED] is not True:
+        if slots["subject_type"] == v.UNREGISTERED_HOUSEHOLD or slots[CONFIRMED] is not True \
+                or slots[PRIVACY] is not True:
             return _reset()
         channel, user_id = chat_account(tracker)
         address = slots["address"] or {}
@@ -409,6 +458,8 @@ class ActionSubmitRegistration(Action):
             product_group=slots["product_group"],
             description=slots["product_description"],
             has_quality_documents=bool(slots["has_quality_docs"]),
+            privacy_notice=privacy_notice.VERSION,
+            privacy_agreed_at=agreed_at(tracker),
         )
         try:
             outcome = registrations.submit(database(), data)

@@ -235,6 +235,23 @@ _YES = {"co", "da co", "co roi", "roi", "yes", "ok", "vang", "da", "co a", "da c
 _NO = {"khong", "chua", "chua co", "khong co", "no", "khong a", "chua a", "chua co a"}
 
 
+_AGREE = {"dong y", "co", "ok", "oke", "yes", "vang", "da", "duoc", "dong y a", "toi dong y", "em dong y", "dy", "uk",
+          "u", "ung", "dc"}
+
+
+def check_agreement(text: Any) -> Checked:
+    """The answer to the privacy notice: đồng ý / không đồng ý."""
+    text = clean(text)
+    if text in ("/affirm", "/deny"):
+        return Checked(value=text == "/affirm", shown="Đồng ý" if text == "/affirm" else "Không đồng ý")
+    words = folded_words(text).strip(" .!")
+    if words.startswith(("khong", "ko", "k ", "chua", "thoi")) or words in ("k", "no"):
+        return Checked(value=False, shown="Không đồng ý")
+    if words in _AGREE or words.startswith(("dong y", "ok", "co ")):
+        return Checked(value=True, shown="Đồng ý")
+    return _reject("Bạn chọn \"Đồng ý\" hoặc \"Không đồng ý\" giúp tôi nhé.")
+
+
 def check_yes_no(text: Any) -> Checked:
     """Whether the product has quality/standard documents: có / chưa có."""
     text = clean(text)

@@ -36,7 +36,7 @@ from ocop.storage.models import PreRegistration, Producer
 
 def script(index: int, tax: str) -> List[str]:
     return [
-        "đăng ký OCOP", "hợp tác xã", f"Hợp tác xã thử tải số {index}", "Nguyễn Văn An", tax,
+        "đăng ký OCOP", "hợp tác xã", "đồng ý", f"Hợp tác xã thử tải số {index}", "Nguyễn Văn An", tax,
         f"09{index:08d}"[:10] if index else "0912345678", "không có",
         "ấp 2, xã Tân Thông Hội, huyện Củ Chi, TP. Hồ Chí Minh", f"Mật ong rừng số {index}", "mật ong",
         "Mật ong rừng tràm nguyên chất, chai 500 ml", "có", "xác nhận",

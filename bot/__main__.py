@@ -13,6 +13,7 @@ reminder push is retried later. SIGTERM/SIGINT stop everything cleanly.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 
@@ -20,9 +21,10 @@ from bot.channels import registry
 from bot.channels.bridge import Bridge
 from bot.rasa_client import AsyncRasaClient
 from bot.reminder_push import RasaReminderPush
-from bot.scheduler import ReminderCycle, build_scheduler
+from bot.scheduler import PrivacyJobs, ReminderCycle, build_scheduler
 from bot.senders import AnnouncementSender
 from ocop import announcements, logs, reminders
+from ocop.conversation_history import ConversationHistory, tracker_store_url
 from ocop.reminders import Schedule
 from ocop.settings import Settings, get_settings
 from ocop.storage.db import Database
@@ -41,9 +43,12 @@ async def run(settings: Settings, db: Database) -> None:
     rasa = AsyncRasaClient(settings.rasa_url, jwt_secret=settings.rasa_jwt_secret,
                            bot_channel_secret=settings.bot_channel_secret)
     channels = registry.build(settings, db, Bridge(db, rasa))
-    sender = AnnouncementSender(announcements.outbox(db), channels.push, settings.broadcast_rate)
-    cycle = ReminderCycle(db, RasaReminderPush(rasa, channels.push), Schedule.of(settings))
-    scheduler = build_scheduler(db, cycle)
+    schedule = Schedule.of(settings)
+    sender = AnnouncementSender(announcements.outbox(db), channels.push, settings.broadcast_rate,
+                                quiet=lambda: schedule.is_quiet(dt.datetime.now(dt.timezone.utc)))
+    cycle = ReminderCycle(db, RasaReminderPush(rasa, channels.push), schedule)
+    history = ConversationHistory(tracker_store_url(settings))
+    scheduler = build_scheduler(db, cycle, PrivacyJobs(db, history, settings.conversation_retention_days))
     sending = None
     try:
         await channels.start()
@@ -63,6 +68,7 @@ async def run(settings: Settings, db: Database) -> None:
                 logger.warning("Announcement sender stopped mid-push; reconciled at the next start")
         await channels.stop()
         await rasa.close()
+        history.dispose()
         logger.info("Bot process stopped")
 
 

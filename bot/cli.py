@@ -5,7 +5,7 @@
     ocop export renewals --format xlsx|csv [-o FILE]
     ocop report expiring --days 90 [--xlsx FILE]
     ocop officers add|remove|list [--channel telegram --user-id ID --name NAME]
-    ocop broadcast --text TEXT [--province P] [--ward W] [--group G] [--stars N] [--expiring-days N] [--yes]
+    ocop broadcast --text TEXT [--province P] [--ward W] [--group G] [--stars N] [--expiring-days N] [--urgent] [--yes]
     ocop broadcast-report ID
     ocop claims list|confirm ID|refuse ID
     ocop db upgrade|current|history
@@ -122,7 +122,7 @@ def broadcast(db: Database, args: argparse.Namespace) -> int:
     if not args.yes and input("Gửi? (c/k) ").strip().lower() not in ("c", "co", "có", "y", "yes"):
         print("Đã hủy.")
         return 1
-    announcement_id, size = announcements.create(db, args.text, audience, "cli")
+    announcement_id, size = announcements.create(db, args.text, audience, "cli", args.urgent)
     print(f"Đã xếp hàng thông báo số {announcement_id} cho {size} người; bot process sẽ gửi dần.")
     return 0
 
@@ -197,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--group", help="nhóm sản phẩm, ví dụ \"đồ uống\" hoặc do_uong")
     send.add_argument("--stars", type=int, choices=(3, 4, 5))
     send.add_argument("--expiring-days", type=int)
+    send.add_argument("--urgent", action="store_true", help="gửi cả trong giờ nghỉ ban đêm (OCOP_QUIET_HOURS)")
     send.add_argument("--yes", action="store_true", help="không hỏi xác nhận")
     send.set_defaults(handler=broadcast)
     result = commands.add_parser("broadcast-report", help="kết quả gửi một thông báo")

@@ -1,7 +1,8 @@
 """Officers' chat commands, the same on every channel: announcements and open hand-offs.
 
 * ``/broadcast`` followed by optional filter lines (``tỉnh: Cà Mau``, ``xã: …``,
-  ``nhóm: đồ uống``, ``sao: 4``, ``hết hạn: 90``) and the text: the bot shows how
+  ``nhóm: đồ uống``, ``sao: 4``, ``hết hạn: 90``; a first line ``khẩn`` sends it
+  during the quiet hours too) and the text: the bot shows how
   many will receive it and keeps a draft in the database
   (``ocop.announcements.save_draft``), with two options, "Gửi" and
   "Hủy" (buttons on Telegram, a numbered list on Zalo). The officer confirms by
@@ -46,9 +47,11 @@ FILTER_WORDS = {"tinh": "province", "tinh/thanh pho": "province", "thanh pho": "
                 "phuong": "ward", "xa/phuong": "ward", "nhom": "product_group", "sao": "stars",
                 "het han": "expiring_days", "het han trong": "expiring_days"}
 
+URGENT_WORDS = ("khan", "khan cap", "gap", "[khan]", "khan:")  # a first line that marks the announcement urgent
 REFUSED = "Xin lỗi, lệnh này chỉ dành cho cán bộ OCOP."
 USAGE = ("Cú pháp: /broadcast rồi nội dung thông báo. Có thể thêm ở đầu các dòng lọc: "
-         "\"tỉnh: Cà Mau\", \"xã: …\", \"nhóm: đồ uống\", \"sao: 4\", \"hết hạn: 90\".")
+         "\"tỉnh: Cà Mau\", \"xã: …\", \"nhóm: đồ uống\", \"sao: 4\", \"hết hạn: 90\"; "
+         "dòng đầu \"khẩn\" để gửi cả trong giờ nghỉ ban đêm.")
 CANCELLED = "Đã hủy thông báo."
 EXPIRED = "Bản nháp này đã hết hiệu lực, bạn gửi lại lệnh /broadcast nhé."
 
@@ -69,6 +72,14 @@ def parse_message(message: str) -> Tuple[Audience, str]:
     if "product_group" in filters:
         filters["product_group"] = find_product_group(str(filters["product_group"])) or filters["product_group"]
     return Audience(**filters), "\n".join(lines).strip()
+
+
+def split_urgent(message: str) -> Tuple[bool, str]:
+    """(urgent, the rest): a first line "khẩn" (or "khẩn cấp", "gấp") marks the announcement urgent."""
+    first, _, rest = message.strip().partition("\n")
+    if " ".join(fold(first).lower().split()) in URGENT_WORDS:
+        return True, rest
+    return False, message
 
 
 def command_of(text: str) -> Optional[Tuple[str, str]]:
@@ -114,13 +125,16 @@ def handle(db: Database, channel: str, user_id: str, text: str) -> Optional[Mess
 
 
 def _draft(db: Database, actor: str, body: str) -> Messages:
+    urgent, body = split_urgent(body)
     audience, text = parse_message(body)
     if not text:
         return _text(USAGE)
     size = announcements.count(db, audience)
-    draft_id = announcements.save_draft(db, actor, audience, text, size)
+    draft_id = announcements.save_draft(db, actor, audience, text, size, urgent)
+    when = ("KHẨN: gửi ngay, kể cả trong giờ nghỉ." if urgent else
+            "Trong giờ nghỉ ban đêm thông báo chờ đến sáng; ghi dòng đầu \"khẩn\" nếu cần gửi ngay.")
     return [{
-        "text": f"Thông báo sẽ gửi tới {size} người ({audience.describe()}):\n\n{text}\n\n"
+        "text": f"Thông báo sẽ gửi tới {size} người ({audience.describe()}):\n\n{text}\n\n{when}\n"
                 "Chọn “Gửi” (hoặc gõ “gửi”) để gửi đi.",
         "buttons": [{"title": f"Gửi cho {size} người", "payload": f"/{SEND} {draft_id}"},
                     {"title": "Hủy", "payload": f"/{CANCEL} {draft_id}"}],

@@ -1,12 +1,19 @@
 """The bot process's scheduler: APScheduler 3 on the event loop, jobs kept in the application database.
 
-Timezone Asia/Ho_Chi_Minh. Jobs (all run ``reminder_job``):
+Timezone Asia/Ho_Chi_Minh. Reminder jobs (all run ``reminder_job``):
 
 * ``daily-reminders``: every day at 07:30, a full reminder cycle;
 * ``reminder-retries``: every 15 minutes, a cycle too (it pushes only what is
   due: retries after a failure, reminders that waited for the end of quiet
   hours);
 * ``startup-catch-up``: once at start-up, after downtime.
+
+Privacy jobs (``ocop/retention.py``), in worker threads:
+
+* ``conversation-erasures``: every minute, the conversations whose producer
+  asked for erasure;
+* ``conversation-retention``: every day at 03:15 and once at start-up,
+  conversation events older than the retention period.
 
 A cycle (``ReminderCycle``) is ``ocop.reminders.run_cycle``, synchronous
 database work, in a worker thread; each push it makes is handed back to the
@@ -26,7 +33,8 @@ from typing import Awaitable, Callable, Dict, Optional
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from ocop import reminders
+from ocop import reminders, retention
+from ocop.conversation_history import ConversationHistory
 from ocop.outbox import DeliveryUnknown, RetryLater
 from ocop.reminders import DueReminder, Schedule
 from ocop.storage.db import Database
@@ -35,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 JOB = "bot.scheduler:reminder_job"
+ERASURE_JOB = "bot.scheduler:erasure_job"
+RETENTION_JOB = "bot.scheduler:retention_job"
 PUSH_TIMEOUT = 120.0  # seconds; a push still running then may have arrived: never repeated
 STOPPING_RETRY = 60.0  # seconds; reminders left when the process stops wait this long, attempt not counted
 
@@ -81,7 +91,25 @@ class ReminderCycle:
                 logger.warning("Reminder cycle still running at stop")
 
 
+class PrivacyJobs:
+    """Erasure on request and the retention period, run by the scheduler."""
+
+    def __init__(self, db: Database, history: ConversationHistory, retention_days: int) -> None:
+        self.db = db
+        self.history = history
+        self.retention_days = retention_days
+
+    async def erase_requested(self) -> int:
+        now = dt.datetime.now(dt.timezone.utc)
+        return await asyncio.to_thread(retention.erase_requested_conversations, self.db, self.history, now)
+
+    async def purge_expired(self) -> int:
+        now = dt.datetime.now(dt.timezone.utc)
+        return await asyncio.to_thread(retention.purge_expired_conversations, self.history, self.retention_days, now)
+
+
 _cycle: Optional[ReminderCycle] = None
+_privacy: Optional[PrivacyJobs] = None
 
 
 async def reminder_job() -> None:
@@ -92,10 +120,22 @@ async def reminder_job() -> None:
     await _cycle()
 
 
-def build_scheduler(db: Database, cycle: ReminderCycle) -> AsyncIOScheduler:
+async def erasure_job() -> None:
+    """Conversations whose producer asked for erasure."""
+    if _privacy is not None:
+        await _privacy.erase_requested()
+
+
+async def retention_job() -> None:
+    """Conversation events older than the retention period."""
+    if _privacy is not None:
+        await _privacy.purge_expired()
+
+
+def build_scheduler(db: Database, cycle: ReminderCycle, privacy: Optional[PrivacyJobs] = None) -> AsyncIOScheduler:
     """The scheduler with its jobs; ``start()`` it on the running event loop."""
-    global _cycle
-    _cycle = cycle
+    global _cycle, _privacy
+    _cycle, _privacy = cycle, privacy
     scheduler = AsyncIOScheduler(
         # APScheduler 3 needs a 1.x-style engine of its own (it calls ``engine.execute``).
         jobstores={"default": SQLAlchemyJobStore(url=db.url, tablename="apscheduler_jobs")},
@@ -105,4 +145,9 @@ def build_scheduler(db: Database, cycle: ReminderCycle) -> AsyncIOScheduler:
     scheduler.add_job(JOB, "cron", hour=7, minute=30, id="daily-reminders", replace_existing=True)
     scheduler.add_job(JOB, "interval", minutes=15, id="reminder-retries", replace_existing=True)
     scheduler.add_job(JOB, id="startup-catch-up", replace_existing=True)  # after downtime
+    if privacy is not None:
+        scheduler.add_job(ERASURE_JOB, "interval", minutes=1, id="conversation-erasures", replace_existing=True)
+        scheduler.add_job(RETENTION_JOB, "cron", hour=3, minute=15, id="conversation-retention",
+                          replace_existing=True)
+        scheduler.add_job(RETENTION_JOB, id="startup-retention", replace_existing=True)
     return scheduler

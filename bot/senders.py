@@ -7,7 +7,8 @@ row left in ``sending`` becomes ``unconfirmed`` at the next start). Database
 work runs in worker threads; the pushes go through the channels' ``push``.
 
 Limits: ``Settings.broadcast_rate`` messages per second overall (default 25)
-and one per second per chat, shared by ``workers`` concurrent tasks. A
+and one per second per chat, shared by ``workers`` concurrent tasks. While
+``quiet()`` says it is the quiet hours, only urgent announcements go out. A
 ``RetryLater`` from a channel (Telegram's 429 ``retry_after``) delays that
 delivery; ``BOT_WIDE_429S`` of them within a second mean the bot-wide limit,
 and the whole sender pauses. Other failures are retried with backoff, and a
@@ -23,7 +24,7 @@ import time
 from typing import Awaitable, Callable, Dict, Iterator, List, Optional, Tuple
 
 from bot.rasa_client import Messages
-from ocop.announcements import DueAnnouncement
+from ocop.announcements import DueAnnouncement, urgent_only
 from ocop.outbox import Outbox, RetryLater
 
 logger = logging.getLogger(__name__)
@@ -39,8 +40,9 @@ class AnnouncementSender:
     """Pushes due announcement copies, oldest first, within the rate limits."""
 
     def __init__(self, box: Outbox[DueAnnouncement], push: Push, rate: float, per_chat_interval: float = 1.0,
-                 workers: int = 4) -> None:
+                 workers: int = 4, quiet: Callable[[], bool] = lambda: False) -> None:
         self.box = box
+        self.quiet = quiet
         self.push = push
         self.rate = rate
         self.per_chat_interval = per_chat_interval
@@ -97,7 +99,8 @@ class AnnouncementSender:
 
     async def deliver_due(self) -> int:
         """One pass over the due deliveries, ``workers`` at a time; the number handled."""
-        due = iter(await asyncio.to_thread(self.box.due, dt.datetime.now(dt.timezone.utc), BATCH))
+        only = urgent_only() if self.quiet() else None
+        due = iter(await asyncio.to_thread(self.box.due, dt.datetime.now(dt.timezone.utc), BATCH, only))
         return sum(await asyncio.gather(*(self._worker(due) for _ in range(self.workers))))
 
     async def run(self, stopping: asyncio.Event, idle: float = 1.0) -> None:

@@ -2,7 +2,9 @@
 
 ``create`` stores the announcement and one ``broadcast_deliveries`` row per
 recipient in one transaction; the bot process's sender then works through
-them as an outbox (``ocop/outbox.py``). A draft is what an officer wrote on a
+them as an outbox (``ocop/outbox.py``). During the quiet hours only an
+announcement the officer marked urgent goes out (``URGENT_ONLY``); the others
+wait for the morning. A draft is what an officer wrote on a
 chat channel before confirming: it lives in the database, so a restart or a
 second bot process does not lose it, and it is used at most once.
 """
@@ -16,6 +18,7 @@ from typing import Dict, Optional, Text, Tuple
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from ocop.audiences import Audience, recipients
 from ocop.outbox import DeliveryStatus, Outbox
@@ -43,6 +46,11 @@ def _describe(row: BroadcastDelivery) -> DueAnnouncement:
                            row.announcement.text)
 
 
+def urgent_only() -> ColumnElement:
+    """The deliveries of urgent announcements: the only ones pushed during the quiet hours."""
+    return BroadcastDelivery.announcement_id.in_(select(Announcement.id).where(Announcement.urgent.is_(True)))
+
+
 def outbox(db: Database) -> Outbox[DueAnnouncement]:
     return Outbox(db, BroadcastDelivery, _describe, FIRST_RETRY)
 
@@ -53,16 +61,16 @@ def count(db: Database, audience: Audience) -> int:
         return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
 
-def create(db: Database, text: Text, audience: Audience, created_by: Text) -> Tuple[int, int]:
+def create(db: Database, text: Text, audience: Audience, created_by: Text, urgent: bool = False) -> Tuple[int, int]:
     """Store the announcement and its deliveries: (announcement id, recipients)."""
     with db.session() as session:
-        return _create(session, text, audience, created_by)
+        return _create(session, text, audience, created_by, urgent)
 
 
-def _create(session: Session, text: Text, audience: Audience, created_by: Text) -> Tuple[int, int]:
+def _create(session: Session, text: Text, audience: Audience, created_by: Text, urgent: bool) -> Tuple[int, int]:
     ids = [row[0] for row in session.execute(recipients(audience, local_now().date()))]
     announcement = Announcement(text=text, audience=json.dumps(audience.as_dict(), ensure_ascii=False),
-                                created_by=created_by)
+                                created_by=created_by, urgent=urgent)
     session.add(announcement)
     session.flush()
     session.bulk_insert_mappings(BroadcastDelivery, [
@@ -70,7 +78,8 @@ def _create(session: Session, text: Text, audience: Audience, created_by: Text) 
          "status": DeliveryStatus.PENDING.value, "attempts": 0}
         for user_id in ids
     ])
-    audit.record(session, created_by, "announced", "announcement", announcement.id, {"recipients": len(ids)})
+    audit.record(session, created_by, "announced", "announcement", announcement.id,
+                 {"recipients": len(ids), "urgent": urgent})
     return announcement.id, len(ids)
 
 
@@ -84,11 +93,12 @@ def report(db: Database, announcement_id: int) -> Dict[Text, int]:
         ).all())
 
 
-def save_draft(db: Database, created_by: Text, audience: Audience, text: Text, recipients_shown: int) -> int:
+def save_draft(db: Database, created_by: Text, audience: Audience, text: Text, recipients_shown: int,
+               urgent: bool = False) -> int:
     """Keep an officer's unconfirmed announcement; its id."""
     with db.session() as session:
         draft = BroadcastDraft(created_by=created_by, audience=json.dumps(audience.as_dict(), ensure_ascii=False),
-                               text=text, recipients=recipients_shown)
+                               text=text, recipients=recipients_shown, urgent=urgent)
         session.add(draft)
         session.flush()
         return draft.id
@@ -105,7 +115,8 @@ def confirm_draft(db: Database, draft_id: int, confirmed_by: Text) -> Optional[T
         if taken != 1:
             return None
         draft = session.get(BroadcastDraft, draft_id)
-        announcement_id, size = _create(session, draft.text, Audience(**json.loads(draft.audience)), confirmed_by)
+        announcement_id, size = _create(session, draft.text, Audience(**json.loads(draft.audience)), confirmed_by,
+                                             draft.urgent)
         draft.announcement_id = announcement_id
         return announcement_id, size
 

@@ -26,6 +26,7 @@ import enum
 from typing import Any, Callable, Generic, List, Optional, Tuple, Type, TypeVar
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
 
 from ocop.storage.db import Database
 
@@ -113,12 +114,15 @@ class Outbox(Generic[T]):
         self.describe = describe
         self.first_retry = first_retry
 
-    def due(self, now: dt.datetime, limit: Optional[int] = None) -> List[Tuple[int, int]]:
-        """(delivery id, chat user id) of the rows to attempt now, oldest first."""
+    def due(self, now: dt.datetime, limit: Optional[int] = None,
+            only: Optional[ColumnElement] = None) -> List[Tuple[int, int]]:
+        """(delivery id, chat user id) of the rows to attempt now, oldest first; ``only`` narrows them."""
         model = self.model
         query = (select(model.id, model.chat_user_id)
                  .where(model.status.in_(DUE), or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now))
                  .order_by(model.id))
+        if only is not None:
+            query = query.where(only)
         if limit is not None:
             query = query.limit(limit)
         with self.db.session() as session:

@@ -37,6 +37,15 @@ def _password(url: str) -> Optional[str]:
     return credentials.split(":", 1)[1] if ":" in credentials else None
 
 
+def _positive(raw: Optional[str], default: int) -> int:
+    """A whole number of at least 1, or ``default`` when unset."""
+    if raw is None:
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ValueError(f"expected a whole number of at least 1, got {raw!r}")
+    return int(raw)
+
+
 def _quiet_hours(raw: Optional[str]) -> Tuple[dt.time, dt.time]:
     """"21:00-07:00" → (21:00, 07:00)."""
     start, end = (raw or "21:00-07:00").split("-", 1)
@@ -97,6 +106,7 @@ class Settings:
     reminder_offsets: Tuple[int, ...] = DEFAULT_REMINDER_OFFSETS
     quiet_hours: Tuple[dt.time, dt.time] = (dt.time(21, 0), dt.time(7, 0))
     broadcast_rate: float = 25.0
+    conversation_retention_days: int = 90  # conversations Rasa keeps are deleted after this many days
     telegram: BotApiSettings = BotApiSettings()
     zalo_bot: BotApiSettings = BotApiSettings(webhook_port=8445)
     zalo_oa: ZaloOaSettings = ZaloOaSettings()
@@ -136,6 +146,7 @@ class Settings:
             reminder_offsets=_offsets(get("OCOP_REMINDER_OFFSETS")),
             quiet_hours=_quiet_hours(get("OCOP_QUIET_HOURS")),
             broadcast_rate=float(get("OCOP_BROADCAST_RATE") or 25),
+            conversation_retention_days=_positive(get("OCOP_CONVERSATION_RETENTION_DAYS"), 90),
             telegram=BotApiSettings.from_env(get, "TELEGRAM", "TELEGRAM_BOT_TOKEN", 8443),
             zalo_bot=BotApiSettings.from_env(get, "ZALO_BOT", "ZALO_BOT_TOKEN", 8445),
             zalo_oa=ZaloOaSettings(

@@ -6,14 +6,16 @@ pre-registrations that no officer has handled yet, and the producer record
 when nothing else needs it any more. What officers already handle (a
 pre-registration under review or decided, an answer to a reminder that is
 being processed) is kept for them, unlinked from the chat. The conversation
-history in Rasa's tracker store is erased by the bot process (it owns the
-Rasa API); this module erases the application database's part.
+history in Rasa's tracker store is erased later, once Rasa has stored the
+turn that asked for it: ``erase_chat_user`` records the request here and the
+bot process's scheduler carries it out (``ocop/retention.py``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Text
+from typing import List, Text
 
 from sqlalchemy import delete, exists, select, update
 
@@ -24,6 +26,7 @@ from ocop.storage.models import (
     Certificate,
     CertificateSubscription,
     ChatUser,
+    ErasureRequest,
     HandoffRequest,
     PreRegistration,
     Producer,
@@ -32,6 +35,7 @@ from ocop.storage.models import (
     RenewalRequest,
 )
 
+ERASED = "(erased)"
 UNHANDLED = ("submitted", "waiting_claim")  # pre-registrations no officer has looked at yet
 
 
@@ -47,9 +51,11 @@ class Erased:
 
 
 def erase_chat_user(db: Database, channel: Text, user_id: Text, sender_id: Text) -> Erased:
-    """Erase this chat account's data; ``sender_id`` names its hand-off requests."""
+    """Erase this chat account's data; ``sender_id`` names its conversation and hand-off requests,
+    whose erasure is requested in the same transaction."""
     with db.session() as session:
         session.execute(delete(HandoffRequest).where(HandoffRequest.sender_id == sender_id))
+        session.add(ErasureRequest(sender_id=sender_id))
         user = session.execute(
             select(ChatUser).where(ChatUser.channel == channel, ChatUser.user_id == user_id)
         ).scalar_one_or_none()
@@ -86,3 +92,20 @@ def _erase_producer_if_unused(session, producer_id: int) -> bool:
         return False
     session.execute(delete(Producer).where(Producer.id == producer_id))
     return True
+
+
+def conversation_erasures_due(db: Database, requested_before: dt.datetime) -> List[ErasureRequest]:
+    """Requests not carried out yet, made before ``requested_before``."""
+    with db.session() as session:
+        rows = session.execute(select(ErasureRequest).where(
+            ErasureRequest.done_at.is_(None), ErasureRequest.requested_at < requested_before,
+        ).order_by(ErasureRequest.id)).scalars().all()
+        session.expunge_all()
+        return list(rows)
+
+
+def conversation_erased(db: Database, request_id: int, events: int, now: dt.datetime) -> None:
+    """Record that the request was carried out; the chat's id is not kept."""
+    with db.session() as session:
+        session.execute(update(ErasureRequest).where(ErasureRequest.id == request_id)
+                        .values(sender_id=ERASED, done_at=now, events_erased=events))

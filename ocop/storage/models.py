@@ -86,6 +86,8 @@ class PreRegistration(Base):
     description = Column(Text, nullable=False)
     has_quality_documents = Column(Boolean, nullable=False)
     status = Column(String(16), nullable=False, default="submitted", index=True)
+    privacy_notice = Column(String(16), nullable=True)  # the version of the notice the producer agreed to
+    privacy_agreed_at = Column(DateTime(timezone=True), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -218,6 +220,7 @@ class Announcement(Base):
     text = Column(Text, nullable=False)
     audience = Column(Text, nullable=False)  # JSON of the filters, for the report
     created_by = Column(String(160), nullable=False)
+    urgent = Column(Boolean, nullable=False, default=False)  # pushed during quiet hours too
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
@@ -257,6 +260,7 @@ class BroadcastDraft(Base):
     audience = Column(Text, nullable=False)  # JSON of the filters
     text = Column(Text, nullable=False)
     recipients = Column(Integer, nullable=False)  # the count the officer was shown
+    urgent = Column(Boolean, nullable=False, default=False)
     announcement_id = Column(Integer, ForeignKey("announcements.id"), nullable=True)  # set once confirmed
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
@@ -298,3 +302,15 @@ class AppSecret(Base):
     name = Column(String(64), primary_key=True)
     value = Column(String(128), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ErasureRequest(Base):
+    """A producer asked for their data to be erased: the conversation history goes once the turn is stored."""
+
+    __tablename__ = "erasure_requests"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(200), nullable=False, index=True)  # Rasa's sender id of the conversation
+    requested_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    done_at = Column(DateTime(timezone=True), nullable=True)
+    events_erased = Column(Integer, nullable=True)

@@ -50,6 +50,8 @@ class Submission:
     product_group: Text
     description: Text
     has_quality_documents: bool
+    privacy_notice: Optional[Text] = None  # the version of the privacy notice the producer agreed to
+    privacy_agreed_at: Optional[dt.datetime] = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,8 @@ def _submit_once(db: Database, data: Submission) -> Outcome:
             product_group=data.product_group,
             description=data.description,
             has_quality_documents=data.has_quality_documents,
+            privacy_notice=data.privacy_notice,
+            privacy_agreed_at=data.privacy_agreed_at,
             status=claims.WAITING if claiming else "submitted",
             created_at=dt.datetime.now(dt.timezone.utc),
         )

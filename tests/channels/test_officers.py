@@ -85,3 +85,16 @@ def test_handoffs_show_the_chat_fit_a_message_and_can_be_closed(db: Database) ->
     assert "Đã đóng" in say(db, f"/handoff_close {first.id} đã gọi điện")[0]["text"]
     assert first.id not in [h.id for h in handoffs.open_requests(db)]
     assert "Không có yêu cầu" in say(db, f"/handoff_close {first.id}")[0]["text"]
+
+
+def test_an_announcement_marked_urgent_stays_urgent_once_confirmed(db: Database) -> None:
+    setup(db)
+    [ordinary] = say(db, "/broadcast\nHội chợ OCOP ngày 05/12/2026.")
+    assert "chờ đến sáng" in ordinary["text"]
+    [urgent] = say(db, "/broadcast\nKhẩn\nLũ lớn: hoãn hội chợ OCOP ngày 05/12/2026.")
+    assert "KHẨN" in urgent["text"] and "Lũ lớn" in urgent["text"] and "Khẩn\n" not in urgent["text"]
+    for draft in (ordinary, urgent):
+        say(db, draft["buttons"][0]["payload"])
+    with db.session() as session:
+        rows = session.execute(select(Announcement.text, Announcement.urgent).order_by(Announcement.id)).all()
+    assert [(text[:6], flag) for text, flag in rows] == [("Hội ch", False), ("Lũ lớn", True)]

@@ -83,7 +83,7 @@ def test_non_text_edits_and_repeats(telegram: FakeTelegram) -> None:
 
 def test_pre_registration_through_telegram(telegram: FakeTelegram, stack: Stack, stack_db: Database) -> None:
     chat, tax = 1004, new_tax_code("07")
-    script = ["đăng ký OCOP", "hợp tác xã", "HTX Dệt thổ cẩm Mai Châu", "Hà Thị Mai", tax, "0912 345 678",
+    script = ["đăng ký OCOP", "hợp tác xã", "đồng ý", "HTX Dệt thổ cẩm Mai Châu", "Hà Thị Mai", tax, "0912 345 678",
               "không có", "bản Lác, xã Mai Châu, tỉnh Phú Thọ", "Khăn thổ cẩm Mai Châu", "thổ cẩm",
               "Khăn dệt tay từ sợi bông nhuộm màu tự nhiên", "có"]
     count = 0

@@ -36,8 +36,11 @@ def test_buttons_become_a_numbered_list_and_a_number_selects(zalo: FakeZalo) -> 
     [question] = zalo.wait_for_messages("z1", 1)
     assert "1. Doanh nghiệp" in question["text"] and "2. Hợp tác xã" in question["text"]
     zalo.user_says("z1", "2")
-    reply = zalo.wait_for_messages("z1", 2)[1]["text"]
-    assert "Tên đầy đủ" in reply  # "2" chose Hợp tác xã and the form moved on
+    notice = zalo.wait_for_messages("z1", 2)[1]["text"]
+    assert "thông tin cá nhân" in notice and "1. Đồng ý" in notice  # "2" chose Hợp tác xã: the privacy notice
+    zalo.user_says("z1", "1")
+    reply = zalo.wait_for_messages("z1", 3)[2]["text"]
+    assert "Tên đầy đủ" in reply  # "1" agreed and the form moved on
 
 
 def test_long_answers_are_split_and_stickers_get_a_reply(zalo: FakeZalo) -> None:

@@ -61,7 +61,8 @@ def rows(db: Database, tax_code: str) -> List[PreRegistration]:
 
 ACCENTED: Sequence[Tuple[str, str]] = (
     ("tôi muốn đăng ký OCOP cho sản phẩm của hợp tác xã", "loại chủ thể"),
-    ("hợp tác xã", "Tên đầy đủ"),
+    ("hợp tác xã", "thông tin cá nhân"),  # the privacy notice comes before the first personal question
+    ("đồng ý", "Tên đầy đủ"),
     ("Hợp tác xã Nông nghiệp Tân Lập", "người đại diện"),
     ("Nguyễn Thị Lan", "Mã số thuế"),
     ("{tax}", "Số điện thoại"),
@@ -75,7 +76,8 @@ ACCENTED: Sequence[Tuple[str, str]] = (
 )
 UNACCENTED: Sequence[Tuple[str, str]] = (
     ("dang ky ocop cho co so nha em", "loại chủ thể"),
-    ("ho kinh doanh", "Tên đầy đủ"),
+    ("ho kinh doanh", "thông tin cá nhân"),
+    ("dong y", "Tên đầy đủ"),
     ("Co so banh pia Tu Huong", "người đại diện"),
     ("tran van hung", "Mã số thuế"),
     ("{tax}", "Số điện thoại"),
@@ -123,10 +125,15 @@ def test_happy_path_stores_one_row_and_gives_a_reference_code(client, db_stack_d
     assert code not in Producer_(client).say("hồ sơ của tôi")  # only one's own
 
 
+def history_of(stack: Stack) -> ConversationHistory:
+    """The conversations the stack's Rasa keeps."""
+    settings = Settings(database_url=stack.database_url or "", var_dir=stack.var_dir)
+    return ConversationHistory(tracker_store_url(settings))
+
+
 def stored_conversation(stack: Stack, sender: str) -> str:
     """Every event Rasa keeps of the REST conversation of ``sender``, as text."""
-    settings = Settings(database_url=stack.database_url or "", var_dir=stack.var_dir)
-    history = ConversationHistory(tracker_store_url(settings))
+    history = history_of(stack)
     try:
         with history.engine.connect() as connection:
             rows = connection.execute(sql("SELECT data FROM events WHERE sender_id = :s"), {"s": f"rest:{sender}"})
@@ -151,6 +158,7 @@ def test_every_validation_error_is_explained_and_the_question_asked_again(client
     producer.say("đăng ký OCOP")
     assert "loại chủ thể" in producer.say("con mèo").lower()
     producer.say("doanh nghiệp")
+    producer.say("đồng ý")
     producer.say("Công ty TNHH Nấm Xanh")
     reply = producer.say("Lan 123")
     assert "chữ cái" in reply and "người đại diện" in reply
@@ -185,7 +193,7 @@ def test_every_validation_error_is_explained_and_the_question_asked_again(client
 
 
 def complete_until_summary(producer: Producer_, tax: str, product: str = "Mật ong rừng U Minh") -> None:
-    for text in ("dang ky ocop", "htx", "HTX Ong mật U Minh", "Phạm Văn Tư", tax, "0912345678", "ko co",
+    for text in ("dang ky ocop", "htx", "ok", "HTX Ong mật U Minh", "Phạm Văn Tư", tax, "0912345678", "ko co",
                  "ấp 5, xã U Minh, tỉnh Cà Mau", product, "mật ong", "Mật ong rừng tràm, chai 500ml", "có"):
         producer.say(text)
 
@@ -202,7 +210,7 @@ def test_correction_at_the_summary_changes_one_field(client, db_stack_db: Databa
 
 def test_cancel_writes_nothing(client, db_stack_db: Database) -> None:
     producer, tax = Producer_(client), new_tax_code()
-    for text in ("đăng ký ocop", "hợp tác xã", "HTX Chè Tân Cương", "Đỗ Văn An", tax):
+    for text in ("đăng ký ocop", "hợp tác xã", "đồng ý", "HTX Chè Tân Cương", "Đỗ Văn An", tax):
         producer.say(text)
     assert "Đã hủy" in producer.say("hủy")
     assert rows(db_stack_db, tax) == []
@@ -219,7 +227,7 @@ def test_cancel_at_the_summary_writes_nothing(client, db_stack_db: Database) -> 
 
 def test_a_question_in_the_middle_is_answered_and_the_form_resumes(client, db_stack_db: Database) -> None:
     producer, tax = Producer_(client), new_tax_code()
-    for text in ("đăng ký ocop", "tổ hợp tác", "Tổ hợp tác Cói Kim Sơn", "Vũ Thị Hoa"):
+    for text in ("đăng ký ocop", "tổ hợp tác", "dong y", "Tổ hợp tác Cói Kim Sơn", "Vũ Thị Hoa"):
         producer.say(text)
     reply = producer.say("giấy chứng nhận OCOP có giá trị bao lâu vậy?")
     assert "36 tháng" in reply and "Nguồn:" in reply
@@ -271,7 +279,7 @@ def test_conversation_resumes_after_a_restart(trained_model, tmp_path_factory) -
     try:
         with RasaClient(stack.rasa_url) as rasa_client:
             producer = Producer_(rasa_client)
-            for text in ("đăng ký ocop", "doanh nghiệp", "Công ty CP Gốm Bát Tràng"):
+            for text in ("đăng ký ocop", "doanh nghiệp", "đồng ý", "Công ty CP Gốm Bát Tràng"):
                 producer.say(text)
             sender = producer.sender
     finally:

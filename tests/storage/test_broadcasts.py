@@ -34,8 +34,8 @@ def subscribers(db: Database) -> None:
         ])
 
 
-def sender(db: Database, push) -> AnnouncementSender:
-    return AnnouncementSender(announcements.outbox(db), push, rate=1000, per_chat_interval=0)
+def sender(db: Database, push, quiet=lambda: False) -> AnnouncementSender:
+    return AnnouncementSender(announcements.outbox(db), push, rate=1000, per_chat_interval=0, quiet=quiet)
 
 
 def deliver(sender: AnnouncementSender) -> int:
@@ -109,3 +109,21 @@ def test_a_timed_out_push_is_never_repeated(db: Database) -> None:
     deliver(once)
     assert sorted(calls) == ["1", "2"]
     assert announcements.report(db, announcement_id) == {"sent": 1, "unconfirmed": 1}
+
+
+def test_quiet_hours_hold_all_but_urgent_announcements(db: Database) -> None:
+    subscribers(db)
+    ordinary, _ = announcements.create(db, "Hội chợ", Audience(), "test")
+    urgent, _ = announcements.create(db, "Lũ lớn: hoãn hội chợ", Audience(), "test", urgent=True)
+    sent: List[str] = []
+
+    async def push(channel: str, user_id: str, messages: list) -> None:
+        sent.append(messages[0]["text"])
+
+    night = {"quiet": True}
+    pushing = sender(db, push, quiet=lambda: night["quiet"])
+    assert deliver(pushing) == 2 and deliver(pushing) == 0
+    assert sent == ["Lũ lớn: hoãn hội chợ"] * 2 and announcements.report(db, ordinary) == {"pending": 2}
+    night["quiet"] = False  # morning
+    assert deliver(pushing) == 2 and announcements.report(db, ordinary) == {"sent": 2}
+    assert announcements.report(db, urgent) == {"sent": 2}

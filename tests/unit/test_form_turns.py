@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import validators as v
 from actions.certificates import ValidateCertificateLinkForm
+from actions.erasure import ValidateErasureForm
 from actions.form_turns import FormTurns
 from actions.preregistration import ValidatePreregistrationForm
 from actions.renewal import ValidateRenewalForm
@@ -49,7 +50,7 @@ def run(action: FormTurns, tracker_: Tracker):
 
 
 FORM = "preregistration_form"
-FILLED = {"subject_type": "hop_tac_xa", "subject_name": "HTX A", "representative": "Lê Văn An",
+FILLED = {"subject_type": "hop_tac_xa", "privacy_agreed": True, "subject_name": "HTX A", "representative": "Lê Văn An",
           "tax_code": "0100109106", "phone": "+84912345678", "email": v.NO_EMAIL,
           "address": {"full": "Ấp 5, Xã U Minh, Tỉnh Cà Mau"}, "product_name": "Mật ong",
           "product_group": "thuc_pham", "product_description": "Mật ong rừng tràm", "has_quality_docs": True}
@@ -96,6 +97,46 @@ def test_unregistered_household_ends_the_form_with_the_message() -> None:
     _, slots, said = prereg("subject_type", "hộ sản xuất chưa có đăng ký kinh doanh")
     assert slots == {"subject_type": v.UNREGISTERED_HOUSEHOLD, "requested_slot": None}
     assert "hộ kinh doanh" in said and "chưa lưu" in said
+
+
+def test_the_privacy_notice_comes_before_the_first_personal_question() -> None:
+    asked = DOMAIN["forms"][FORM]["required_slots"]
+    assert asked.index("subject_type") < asked.index("privacy_agreed") < asked.index("subject_name")
+    assert all(asked.index("privacy_agreed") < asked.index(slot)
+               for slot in ("representative", "tax_code", "phone", "email", "address"))
+
+
+def test_declining_the_privacy_notice_ends_the_form_with_nothing_kept() -> None:
+    for answer, intent in (("không đồng ý", "deny"), ("ko", "deny"), ("/deny", "deny")):
+        _, slots, said = prereg("privacy_agreed", answer, intent=intent, slots={"subject_type": "hop_tac_xa"})
+        assert slots == {"privacy_agreed": False, "requested_slot": None}, answer
+        assert "không lưu thông tin nào" in said
+
+
+def test_agreeing_to_the_privacy_notice_goes_on() -> None:
+    for answer in ("đồng ý", "dong y", "ok", "/affirm"):
+        _, slots, said = prereg("privacy_agreed", answer, intent="affirm", slots={"subject_type": "hop_tac_xa"})
+        assert slots["privacy_agreed"] is True and said == "", answer
+
+
+def test_an_unclear_answer_to_the_privacy_notice_asks_again() -> None:
+    _, slots, said = prereg("privacy_agreed", "hmm để xem", slots={"subject_type": "hop_tac_xa"})
+    assert slots == {"privacy_agreed": None} and "Không đồng ý" in said
+
+
+def test_erasure_needs_a_clear_yes() -> None:
+    def answer(text: str, intent: str = "inform") -> Any:
+        return run(ValidateErasureForm(), tracker("erasure_form", "erasure_confirmed", text, intent=intent))[1]
+
+    for text in ("/affirm", "đồng ý", "xóa đi", "co"):
+        assert answer(text, "affirm")["erasure_confirmed"] is True, text
+    assert answer("xóa dữ liệu của tôi đi", "erase_my_data")["erasure_confirmed"] is True
+    assert run(ValidateErasureForm(), tracker("erasure_form", "erasure_confirmed", "xóa rồi có đăng ký lại được không?",
+                                              intent="faq_how_to_register"))[0] == []  # answered first
+    for text in ("/deny", "không", "để tôi nghĩ đã", "hủy"):
+        assert answer(text)["erasure_confirmed"] is False, text
+    for text in ("thôi, không xóa", "đừng xóa", "ko xoa dau"):  # the NLU may hear "xóa": still a no
+        assert answer(text, "erase_my_data")["erasure_confirmed"] is False, text
 
 
 def test_converted_address_is_shown_back() -> None:
