@@ -20,7 +20,8 @@ def main() -> None:
     secret = os.environ.get("RASA_JWT_SECRET", "")
     if len(secret) < 16:
         raise SystemExit("RASA_JWT_SECRET must be set (16 characters or more): Rasa's HTTP API needs it")
-    sys.argv = ["rasa", *sys.argv[1:], "--jwt-secret", secret, "--jwt-method", JWT_METHOD]
+    # "--jwt-secret=…" in one piece: a generated secret may start with "-", which argparse would take for an option
+    sys.argv = ["rasa", *sys.argv[1:], f"--jwt-secret={secret}", "--jwt-method", JWT_METHOD]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
