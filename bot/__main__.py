@@ -17,8 +17,10 @@ import datetime as dt
 import logging
 import signal
 
+from bot import metrics
 from bot.channels import registry
 from bot.channels.bridge import Bridge
+from bot.health import HealthServer
 from bot.rasa_client import AsyncRasaClient
 from bot.reminder_push import RasaReminderPush
 from bot.scheduler import PrivacyJobs, ReminderCycle, build_scheduler
@@ -49,15 +51,22 @@ async def run(settings: Settings, db: Database) -> None:
     cycle = ReminderCycle(db, RasaReminderPush(rasa, channels.push), schedule)
     history = ConversationHistory(tracker_store_url(settings))
     scheduler = build_scheduler(db, cycle, PrivacyJobs(db, history, settings.conversation_retention_days))
+    health = HealthServer(db, settings.metrics_listen, settings.metrics_port,
+                          channels=lambda: sorted(channels.by_name), leader=lambda: scheduler.running)
     sending = None
     try:
         await channels.start()
         sending = asyncio.create_task(sender.run(stopping), name="announcements")
         scheduler.start()
+        metrics.LEADER.set(1)
+        if settings.metrics_port:
+            await health.start()
         logger.info("Bot process running: channels, scheduler, announcement sender")
         await stopping.wait()
     finally:
         stopping.set()
+        await health.stop()
+        metrics.LEADER.set(0)
         if scheduler.running:
             scheduler.shutdown(wait=False)
         await cycle.close(STOP_TIMEOUT)
@@ -74,7 +83,7 @@ async def run(settings: Settings, db: Database) -> None:
 
 def main() -> int:
     settings = get_settings()
-    logs.configure(settings.secrets())
+    logs.configure(settings.secrets(), json_lines=settings.log_format == "json")
     db = Database(settings.database_url).upgrade()
     try:
         unconfirmed = reminders.outbox(db).reconcile() + announcements.outbox(db).reconcile()

@@ -179,7 +179,8 @@ class Stack:
     def bot_env(self, **settings: str) -> Dict[str, str]:
         """The environment of a bot process attached to this running stack (its address, database, secrets)."""
         return {**rasa_env(), "RASA_URL": self.rasa_url, "DATABASE_URL": self.database_url or "",
-                "OCOP_VAR_DIR": str(self.var_dir), **self.secrets, **settings}
+                "OCOP_VAR_DIR": str(self.var_dir), "OCOP_METRICS_PORT": str(free_port()), **self.secrets,
+                **settings}
 
     def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:
         output = None

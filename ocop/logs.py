@@ -11,6 +11,7 @@ numbers (phones, tax codes, personal ids) and e-mail addresses are masked
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Iterable, List, Optional
 
@@ -46,10 +47,23 @@ class RedactingFormatter(logging.Formatter):
         return super().format(record)
 
 
-def configure(secrets: Iterable[Optional[str]] = (), level: int = logging.INFO) -> None:
-    """One stderr handler on the root logger with the redacting formatter."""
+class JsonLinesFormatter(RedactingFormatter):
+    """One JSON object per line (``LOG_FORMAT=json``): time, level, logger, message, traceback; redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        redacted = logging.makeLogRecord(record.__dict__)
+        redacted.msg, redacted.args = self.redact(record.getMessage()), None
+        line = {"time": self.formatTime(redacted), "level": record.levelname, "logger": record.name,
+                "message": redacted.msg}
+        if record.exc_info:
+            line["exception"] = self.redact(self.formatException(record.exc_info))
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure(secrets: Iterable[Optional[str]] = (), level: int = logging.INFO, json_lines: bool = False) -> None:
+    """One stderr handler on the root logger with the redacting formatter (JSON lines if asked)."""
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter(secrets))
+    handler.setFormatter(JsonLinesFormatter(secrets) if json_lines else RedactingFormatter(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     for name in NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)

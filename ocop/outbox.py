@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any, Callable, Generic, List, Optional, Tuple, Type, TypeVar
+from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, Type, TypeVar
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from ocop.storage.db import Database
@@ -127,6 +127,12 @@ class Outbox(Generic[T]):
             query = query.limit(limit)
         with self.db.session() as session:
             return [tuple(row) for row in session.execute(query)]
+
+    def counts(self) -> Dict[str, int]:
+        """Rows by status (for the metrics)."""
+        model = self.model
+        with self.db.session() as session:
+            return dict(session.execute(select(model.status, func.count()).group_by(model.status)).all())
 
     def claim(self, delivery_id: int) -> Optional[T]:
         """Mark the row ``sending`` and commit; None when another sender took it first."""

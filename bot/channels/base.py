@@ -24,8 +24,9 @@ import asyncio
 import logging
 
 from bot.channels.render import NumberedOptions, Piece, render
+from bot.metrics import MESSAGES_OUT, RATE_LIMITED
 from bot.rasa_client import Messages
-from ocop.outbox import BlockedByUser
+from ocop.outbox import BlockedByUser, RetryLater
 from ocop.storage import chat_users
 from ocop.storage.db import Database
 
@@ -68,7 +69,10 @@ class Channel(abc.ABC):
         for number, piece in enumerate(pieces):
             try:
                 await self.send_piece(user_id, piece)
+                MESSAGES_OUT.labels(self.name).inc()
             except Exception as error:
+                if isinstance(error, RetryLater):
+                    RATE_LIMITED.labels(self.name).inc()
                 if isinstance(error, BlockedByUser):
                     await asyncio.to_thread(chat_users.mark_blocked, self.db, self.name, user_id)
                 if number == 0:

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from bot import officers
 from bot.channels import consent
 from bot.channels.base import Channel
+from bot.metrics import MESSAGES_IN, RASA_SECONDS
 from bot.rasa_client import AsyncRasaClient, Messages
 from ocop.storage.db import Database
 
@@ -48,6 +50,7 @@ class Bridge:
         await channel.send(user_id, [{"text": NOT_TEXT}])
 
     async def reply(self, channel: Channel, user_id: str, text: str) -> Messages:
+        MESSAGES_IN.labels(channel.name).inc()
         text = channel.options.choose(user_id, text) or text
         answer = await consent.answer(self.db, channel.name, channel.title, user_id, text)
         if answer is None and officers.is_command(text):
@@ -55,7 +58,10 @@ class Bridge:
         if answer is not None:
             return answer
         try:
-            return await self.rasa.send_as(channel.name, user_id, text)
+            started = time.perf_counter()
+            replies = await self.rasa.send_as(channel.name, user_id, text)
+            RASA_SECONDS.observe(time.perf_counter() - started)
+            return replies
         except Exception:  # Rasa down or starting: say so rather than stay silent
             logger.exception("Rasa did not answer")
             return [{"text": BUSY}]

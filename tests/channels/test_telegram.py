@@ -6,11 +6,12 @@ import re
 import time
 from typing import Iterator
 
+import httpx
 import pytest
 from sqlalchemy import select, update
 
 from bot.rasa_client import RasaClient
-from bot.stack import Stack
+from bot.stack import Stack, free_port
 from fakes.fake_telegram import FakeTelegram
 from fakes.tax_codes import new_tax_code
 from ocop.storage import officers
@@ -23,8 +24,10 @@ from tests.channels.bot_process import bot_process
 @pytest.fixture(scope="module")
 def telegram(stack: Stack, tmp_path_factory) -> Iterator[FakeTelegram]:
     fake = FakeTelegram().start()
-    with bot_process(stack, tmp_path_factory.mktemp("bot"), TELEGRAM_BOT_TOKEN=fake.token,
-                     TELEGRAM_API_BASE_URL=fake.base_url):
+    logs, port = tmp_path_factory.mktemp("bot"), free_port()
+    fake.bot_log, fake.metrics_url = logs / "bot.log", f"http://127.0.0.1:{port}"  # for the observability test
+    with bot_process(stack, logs, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.base_url,
+                     OCOP_METRICS_PORT=str(port)):
         fake.user_says(1, "/start")  # the bot is up once it answers
         fake.wait_for_messages(1, 1, timeout=120)
         yield fake
@@ -160,3 +163,18 @@ def test_a_group_chat_is_nobody_and_never_an_officer(telegram: FakeTelegram, sta
     assert len(telegram.wait_for_messages(-9001, 1)) == 1
     with stack_db.session() as session:
         assert session.execute(select(Announcement).where(Announcement.text == "Thông báo thử")).first() is None
+
+
+def test_health_metrics_and_the_cycle_summary_in_the_log(telegram: FakeTelegram) -> None:
+    telegram.user_says(1011, "ocop la gi")
+    telegram.wait_for_messages(1011, 1)
+    health = httpx.get(f"{telegram.metrics_url}/healthz").json()
+    assert health == {"status": "ok", "channels": ["telegram"], "leader": True}
+    metrics = httpx.get(f"{telegram.metrics_url}/metrics").text
+    received = re.search(r'^ocop_messages_in_total\{channel="telegram"\} (\d+)', metrics, re.M)
+    assert received and float(received.group(1)) >= 2  # /start and the question at least
+    assert re.search(r'^ocop_messages_out_total\{channel="telegram"\} [1-9]', metrics, re.M)
+    assert re.search(r"^ocop_rasa_roundtrip_seconds_count [1-9]", metrics, re.M)
+    assert 'ocop_outbox_depth{kind="reminder"}' in metrics and "ocop_scheduler_leader 1.0" in metrics
+    log = telegram.bot_log.read_text(encoding="utf-8")
+    assert re.search(r" INFO ocop\.reminders: Reminder cycle: \d+ planned", log)  # INFO lines reach the log

@@ -27,3 +27,18 @@ def test_secrets_and_numbers_are_redacted_in_messages_and_tracebacks() -> None:
     assert TOKEN not in line and "secret-token" not in line
     assert "0912345678" not in line and "0312345673" not in line
     assert "Traceback" in line and "***" in line and "ERROR bot:" in line
+
+
+def test_json_lines_carry_level_and_logger_and_are_redacted_too() -> None:
+    import json
+    import sys
+
+    from ocop.logs import JsonLinesFormatter
+
+    try:
+        raise RuntimeError(f"token {TOKEN} rejected")
+    except RuntimeError:
+        line = JsonLinesFormatter([TOKEN]).format(record("send to %s failed", "0912345678", exc_info=sys.exc_info()))
+    parsed = json.loads(line)
+    assert (parsed["level"], parsed["logger"]) == ("ERROR", "bot") and "\n" not in line
+    assert "0912345678" not in line and TOKEN not in line and "RuntimeError" in parsed["exception"]
