@@ -26,11 +26,15 @@ BOT = {"id": 777, "is_bot": True, "first_name": "Trợ lý OCOP", "username": "o
 
 class FakeTelegram(LocalServer):
     def __init__(self, token: str = "123:TEST", failure_rates: Optional[Dict[Any, float]] = None, seed: int = 1,
-                 slow_seconds: float = 8.0) -> None:
+                 slow_seconds: float = 8.0, send_delay: float = 0.0) -> None:
         """``failure_rates``: for sendMessage, the share of calls answered 429, 500 or 403
         (a chat answered 403 once stays blocked), or (key ``"timeout"``) recorded as
-        delivered but answered only after ``slow_seconds``, past the client's timeout."""
+        delivered but answered only after ``slow_seconds``, past the client's timeout.
+        ``send_delay``: seconds every sendMessage takes (a real round trip is about 0.25)."""
         super().__init__()
+        self.send_delay = send_delay
+        self.in_flight = 0
+        self.most_in_flight = 0  # the most sendMessage calls answered at the same time
         self.token = token
         self.failure_rates = failure_rates or {}
         self.slow_seconds = slow_seconds
@@ -100,6 +104,14 @@ class FakeTelegram(LocalServer):
         raise TimeoutError(f"only {len(mine)} of {count} messages to {chat_id}: {mine}")
 
     # --- the server --------------------------------------------------------------
+    def users_say(self, messages: List[tuple]) -> None:
+        """(chat id, text) pairs, all in the next ``getUpdates`` batch, in this order."""
+        with self._lock:
+            for chat_id, text in messages:
+                self._updates.append({"update_id": next(self._update_ids),
+                                      "message": self._message(chat_id, text=text)})
+        self._loop.call_soon_threadsafe(self._wake.set)
+
     def _queue(self, body: Dict[str, Any], update_id: Optional[int] = None) -> int:
         with self._lock:
             update = {"update_id": update_id if update_id is not None else next(self._update_ids), **body}
@@ -137,6 +149,11 @@ class FakeTelegram(LocalServer):
                                  "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": ""})
             if error is not None:
                 return web.json_response({"ok": False, **error}, status=error["error_code"])
+            if self.send_delay:
+                self.in_flight += 1
+                self.most_in_flight = max(self.most_in_flight, self.in_flight)
+                await asyncio.sleep(self.send_delay)
+                self.in_flight -= 1
             params["_received_at"] = time.monotonic()
             with self._lock:
                 self.sent.append(params)

@@ -23,6 +23,7 @@ import abc
 import asyncio
 import logging
 
+from bot.channels.ordering import ChatOrder
 from bot.channels.render import NumberedOptions, Piece, render
 from bot.metrics import MESSAGES_OUT, RATE_LIMITED
 from bot.rasa_client import Messages
@@ -44,6 +45,7 @@ class Channel(abc.ABC):
     def __init__(self, db: Database) -> None:
         self.db = db
         self.options = NumberedOptions()  # the last numbered list each chat was shown
+        self.order = ChatOrder()  # every chat at once, each chat in order
 
     @abc.abstractmethod
     async def start(self) -> None:

@@ -10,6 +10,8 @@ ids are ignored.
 
 The ``Application`` shares the bot process's event loop (``initialize``,
 ``start``, then long polling through its updater, never ``run_polling``).
+Updates of different chats are handled concurrently, those of one chat in
+order (``ChatOrderedUpdates``, ``bot/channels/ordering.py``).
 With ``TELEGRAM_WEBHOOK_URL`` the channel registers that URL with its secret
 token and serves it (``bot/channels/webhook.py``): requests without the
 ``X-Telegram-Bot-Api-Secret-Token`` header get 403, unreadable ones 400.
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Optional, Sequence
+from typing import Any, Awaitable, Optional, Sequence
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -30,6 +32,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     ContextTypes,
     MessageHandler,
@@ -39,6 +42,7 @@ from telegram.ext import (
 
 from bot.channels.base import Channel
 from bot.channels.bridge import Bridge
+from bot.channels.ordering import ChatOrder
 from bot.channels.render import Button, Piece
 from bot.channels.seen import SeenIds
 from bot.channels.webhook import WebhookServer, has_secret, webhook_secret
@@ -51,6 +55,28 @@ logger = logging.getLogger(__name__)
 
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback_data
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CONCURRENT_UPDATES = 256  # updates in progress at once, all chats together
+
+
+class ChatOrderedUpdates(BaseUpdateProcessor):
+    """python-telegram-bot's update processor: concurrent across chats, in order within one chat."""
+
+    def __init__(self, max_concurrent_updates: int = CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self.order = ChatOrder()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        async with self.order.turn(chat.id if chat is not None else None):
+            await coroutine
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release: the application waits for the updates in progress."""
+
+
 PRIVATE_ONLY = "Trợ lý OCOP chỉ trò chuyện riêng. Bạn bấm vào tên trợ lý và nhắn trực tiếp giúp tôi nhé."
 
 
@@ -64,7 +90,7 @@ class TelegramChannel(Channel):
         super().__init__(db)
         self.settings = settings
         self.bridge = bridge
-        builder = ApplicationBuilder().token(settings.token or "")
+        builder = ApplicationBuilder().token(settings.token or "").concurrent_updates(ChatOrderedUpdates())
         if settings.api_base_url:
             builder = builder.base_url(f"{settings.api_base_url.rstrip('/')}/bot")
         self.application: Application = builder.build()

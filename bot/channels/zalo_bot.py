@@ -37,6 +37,7 @@ DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_EVENT = "message.text.received"
 POLL_SECONDS = 30
+STOP_TIMEOUT = 10.0  # seconds for the updates in progress to be answered
 
 
 class ZaloBotChannel(Channel):
@@ -53,7 +54,6 @@ class ZaloBotChannel(Channel):
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(POLL_SECONDS + 10.0, connect=10.0))
         self._polling: Optional[asyncio.Task] = None
         self._webhook: Optional[WebhookServer] = None
-        self._tasks: "set[asyncio.Task]" = set()
         self._seen = SeenIds()
 
     # --- running ---------------------------------------------------------------------
@@ -74,6 +74,7 @@ class ZaloBotChannel(Channel):
             await asyncio.gather(self._polling, return_exceptions=True)
         if self._webhook is not None:
             await self._webhook.stop()
+        await self.order.drain(STOP_TIMEOUT)
         await self._http.aclose()
 
     def _secret(self) -> str:
@@ -110,10 +111,7 @@ class ZaloBotChannel(Channel):
                 await asyncio.sleep(2)
                 continue
             for update in result if isinstance(result, list) else [result] if result else []:
-                try:
-                    await self.handle(update)
-                except Exception:  # one bad update must not stop the channel
-                    logger.exception("Zalo update not handled")
+                self.order.run(chat_of(update), self.handle(update))
 
     async def _receive_webhook(self, request: web.Request) -> web.Response:
         if not has_secret(request, SECRET_HEADER, self._secret()):
@@ -125,21 +123,13 @@ class ZaloBotChannel(Channel):
         update = body.get("result", body) if isinstance(body, dict) else None
         if not isinstance(update, dict) or not isinstance(update.get("message"), dict):
             return web.Response(status=400, text="bad update")
-        task = asyncio.create_task(self._handle_logged(update))
-        self._tasks.add(task)  # kept until done, so it is not garbage-collected mid-way
-        task.add_done_callback(self._tasks.discard)
+        self.order.run(chat_of(update), self.handle(update))
         return web.Response(text="ok")
-
-    async def _handle_logged(self, update: Dict[str, Any]) -> None:
-        try:
-            await self.handle(update)
-        except Exception:  # Zalo does not redeliver; log it
-            logger.exception("Zalo update not handled")
 
     async def handle(self, update: Dict[str, Any]) -> None:
         """One update: text to the bridge, anything else gets the not-text reply."""
         message = update.get("message") or {}
-        chat_id = str((message.get("chat") or {}).get("id") or (message.get("from") or {}).get("id") or "")
+        chat_id = chat_of(update)
         if not chat_id:
             return
         message_id = message.get("message_id")
@@ -153,6 +143,12 @@ class ZaloBotChannel(Channel):
     # --- sending ---------------------------------------------------------------------
     async def send_piece(self, user_id: str, piece: Piece) -> None:
         await self._call("sendMessage", chat_id=user_id, text=piece.text)
+
+
+def chat_of(update: Dict[str, Any]) -> str:
+    """The chat an update belongs to ("" when it names none)."""
+    message = update.get("message") if isinstance(update.get("message"), dict) else {}
+    return str((message.get("chat") or {}).get("id") or (message.get("from") or {}).get("id") or "")
 
 
 def from_settings(settings: Settings, db: Database, bridge: Bridge) -> Optional[Channel]:

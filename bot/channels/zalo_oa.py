@@ -47,6 +47,7 @@ API_BASE = "https://openapi.zalo.me"
 OAUTH_BASE = "https://oauth.zaloapp.com"
 PATH = "/zalo-oa"
 MAX_EVENT_AGE = 300  # seconds: older events are replays or stale redeliveries
+STOP_TIMEOUT = 10.0  # seconds for the events in progress to be answered
 TOKEN_EXPIRED = (-216, -124)  # Zalo's "access token invalid/expired" codes
 
 
@@ -71,7 +72,6 @@ class ZaloOaChannel(Channel):
         self._http = httpx.AsyncClient(timeout=30)
         self._refreshing = asyncio.Lock()
         self._webhook = WebhookServer(settings.webhook_listen, settings.webhook_port, PATH, self.receive)
-        self._tasks: "set[asyncio.Task]" = set()
         self._seen = SeenIds()
 
     # --- running -----------------------------------------------------------------------
@@ -81,6 +81,7 @@ class ZaloOaChannel(Channel):
 
     async def stop(self) -> None:
         await self._webhook.stop()
+        await self.order.drain(STOP_TIMEOUT)
         await self._http.aclose()
 
     # --- tokens ------------------------------------------------------------------------
@@ -148,14 +149,13 @@ class ZaloOaChannel(Channel):
         user_id = str((event.get("sender") or {}).get("id") or "")
         name = event.get("event_name", "")
         if user_id and name.startswith("user_send_"):
-            await asyncio.to_thread(chat_users.touch_inbound, self.db, self.name, user_id)
-            task = asyncio.create_task(self._answer(user_id, name, event))
-            self._tasks.add(task)  # kept until done, so it is not garbage-collected mid-way
-            task.add_done_callback(self._tasks.discard)
+            self.order.run(user_id, self._answer(user_id, name, event))
         return web.Response(text="ok")
 
     async def _answer(self, user_id: str, name: str, event: Dict[str, Any]) -> None:
+        """After the user's earlier events (``ChatOrder``): note the contact, then reply."""
         try:
+            await asyncio.to_thread(chat_users.touch_inbound, self.db, self.name, user_id)
             if name != "user_send_text":
                 await self.bridge.not_text(self, user_id)
                 return
