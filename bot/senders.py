@@ -10,18 +10,24 @@ Limits: ``Settings.broadcast_rate`` messages per second overall (default 25)
 and one per second per chat, shared by ``workers`` concurrent tasks. While
 ``quiet()`` says it is the quiet hours, only urgent announcements go out. A
 ``RetryLater`` from a channel (Telegram's 429 ``retry_after``) delays that
-delivery; ``BOT_WIDE_429S`` of them within a second mean the bot-wide limit,
-and the whole sender pauses. Other failures are retried with backoff, and a
-user who blocked the bot is marked and skipped (``ocop/outbox.py``).
+delivery, and pauses every send of the sender for ``retry_after`` (Telegram's
+flood limit is the bot's, not one chat's: sending on to other chats during
+the pause only earns more 429s). Sends are spaced a little more than
+``1 / rate`` apart, and right before each push the times of the last
+``rate`` pushes are checked, so that no 1-second window holds more than
+``rate`` whatever the database and the scheduler's delays.
+Other failures are retried with backoff, and a user who blocked the bot is
+marked and skipped (``ocop/outbox.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime as dt
 import logging
 import time
-from typing import Awaitable, Callable, Dict, Iterator, List, Optional, Tuple
+from typing import Awaitable, Callable, Deque, Dict, Iterator, Optional, Tuple
 
 from bot.rasa_client import Messages
 from ocop.announcements import DueAnnouncement, urgent_only
@@ -29,8 +35,8 @@ from ocop.outbox import Outbox, RetryLater
 
 logger = logging.getLogger(__name__)
 
-# This many 429s within a second mean the bot-wide limit (not one chat's): everything waits.
-BOT_WIDE_429S = 5
+WINDOW = 1.001  # seconds: at most ``rate`` pushes start within any window this long (a little over 1 s)
+SPACING_MARGIN = 1.001  # sends 0.1% further apart than 1/rate: a closed 1-s window never holds rate + 1
 BATCH = 500
 
 Push = Callable[[str, str, Messages], Awaitable[None]]  # channel, user id, messages
@@ -50,25 +56,36 @@ class AnnouncementSender:
         self._next_slot = time.monotonic()
         self._last_by_chat: Dict[int, float] = {}
         self._paused_until = 0.0
-        self._recent_429: List[float] = []
+        self._recent: Deque[float] = collections.deque(maxlen=max(1, int(rate)))  # the latest sends' times
         self._stopping = asyncio.Event()  # set: finish the pushes in flight, claim nothing more
 
     async def _wait_turn(self, chat_user_id: int) -> None:
-        """Reserve the next send slot (overall rate, one per chat per interval) and sleep until it."""
-        now = time.monotonic()
-        slot = max(self._next_slot, self._paused_until, now,
-                   self._last_by_chat.get(chat_user_id, 0.0) + self.per_chat_interval)
-        self._next_slot = slot + 1.0 / self.rate
-        self._last_by_chat[chat_user_id] = slot
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        """Reserve the next send slot (overall rate, one per chat per interval) and sleep until it;
+        a pause that began meanwhile (a 429) is waited out with a new slot."""
+        while True:
+            now = time.monotonic()
+            slot = max(self._next_slot, self._paused_until, now,
+                       self._last_by_chat.get(chat_user_id, 0.0) + self.per_chat_interval)
+            self._next_slot = slot + SPACING_MARGIN / self.rate
+            self._last_by_chat[chat_user_id] = slot
+            if slot > now:
+                await asyncio.sleep(slot - now)
+            if time.monotonic() >= self._paused_until:
+                return
+
+    async def _fit_window(self) -> None:
+        """Right before a push: wait until the last ``rate`` pushes leave room in the past second."""
+        while True:
+            now = time.monotonic()
+            if len(self._recent) < (self._recent.maxlen or 1) or now - self._recent[0] >= WINDOW:
+                self._recent.append(now)
+                return
+            await asyncio.sleep(self._recent[0] + WINDOW - now)
 
     def _slow_down(self, error: RetryLater) -> None:
-        """One chat's flood limit delays that chat; several in a second mean the bot's own limit."""
-        now = time.monotonic()
-        self._recent_429 = [t for t in self._recent_429 if now - t < 1.0] + [now]
-        if len(self._recent_429) >= BOT_WIDE_429S:
-            self._paused_until = now + error.seconds
+        """A flood limit (429) pauses every send for ``retry_after``."""
+        self._paused_until = max(self._paused_until, time.monotonic() + error.seconds)
+        self._next_slot = max(self._next_slot, self._paused_until)
 
     async def _push_one(self, delivery_id: int, chat_user_id: int) -> bool:
         # Wait for the slot first and claim right before pushing: a crash then
@@ -80,6 +97,7 @@ class AnnouncementSender:
         if claimed is None:
             return False
         error: Optional[BaseException] = None
+        await self._fit_window()
         try:
             await self.push(claimed.channel, claimed.user_id, [{"text": claimed.text}])
         except Exception as exc:  # recorded, retried or marked

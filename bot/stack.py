@@ -74,8 +74,26 @@ def tracker_store_config(database_url: Optional[str], var_dir: Path) -> Dict[str
     return {"type": "SQL", "dialect": "sqlite", "db": str(var_dir / "tracker.db")}
 
 
-def write_endpoints(action_port: int, var_dir: Path, database_url: Optional[str]) -> Path:
-    """A copy of endpoints.yml for this run: action server port and secret, tracker store.
+def lock_store_config(redis_url: Optional[str]) -> Optional[Dict[str, object]]:
+    """Rasa's Redis lock store for ``REDIS_URL``: one conversation handled by one Rasa server at a time,
+    whichever server the load balancer chose. None without it (Rasa's in-memory lock: one server only).
+
+    The password is read by Rasa from ``OCOP_LOCK_PASSWORD``, not written to disk.
+    """
+    if not redis_url:
+        return None
+    url = urlsplit(redis_url)
+    config: Dict[str, object] = {"type": "redis", "url": url.hostname or "127.0.0.1", "port": url.port or 6379,
+                                 "db": int((url.path or "/0").strip("/") or 0), "key_prefix": "ocop",
+                                 "use_ssl": url.scheme == "rediss"}
+    if url.password:
+        config["password"] = "${OCOP_LOCK_PASSWORD}"
+    return config
+
+
+def write_endpoints(action_port: int, var_dir: Path, database_url: Optional[str],
+                    redis_url: Optional[str] = None) -> Path:
+    """A copy of endpoints.yml for this run: action server port and secret, tracker store, lock store.
 
     Secrets are not written to disk: Rasa reads them from its environment
     through ``${...}`` substitution.
@@ -87,6 +105,9 @@ def write_endpoints(action_port: int, var_dir: Path, database_url: Optional[str]
         "headers": {"Authorization": "Bearer ${ACTION_SERVER_TOKEN}"},
     }
     endpoints["tracker_store"] = tracker_store_config(database_url, var_dir)
+    lock_store = lock_store_config(redis_url)
+    if lock_store is not None:
+        endpoints["lock_store"] = lock_store
     var_dir.mkdir(parents=True, exist_ok=True)
     path = var_dir / f"endpoints-{action_port}.yml"
     path.write_text(yaml.safe_dump(endpoints, allow_unicode=True), encoding="utf-8")
@@ -105,6 +126,7 @@ class Stack:
     model: Optional[Path] = None
     log_dir: Optional[Path] = None
     with_bot: bool = True  # the bot process: scheduler, reminders, channels
+    redis_url: Optional[str] = None  # Rasa's lock store (several Rasa servers); in-memory without it
     secrets: Dict[str, str] = field(default_factory=dict)  # SECRETS of this run (set by start)
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -135,7 +157,7 @@ class Stack:
         db = Database(database_url)
         db.upgrade()  # the schema is current before anyone uses it
         db.dispose()
-        endpoints = write_endpoints(self.action_port, self.var_dir, self.database_url)
+        endpoints = write_endpoints(self.action_port, self.var_dir, self.database_url, self.redis_url)
         env = rasa_env()
         env["DATABASE_URL"] = database_url
         env["RASA_URL"] = self.rasa_url
@@ -151,6 +173,8 @@ class Stack:
             password = make_url(self.database_url).password
             if password:
                 env["OCOP_TRACKER_PASSWORD"] = password
+        if self.redis_url and urlsplit(self.redis_url).password:
+            env["OCOP_LOCK_PASSWORD"] = urlsplit(self.redis_url).password or ""
         python = sys.executable
         self._spawn(
             "actions",
@@ -255,6 +279,7 @@ def main() -> int:
         host=rasa.hostname or "127.0.0.1",
         var_dir=settings.var_dir,
         database_url=settings.database_url,
+        redis_url=settings.redis_url,
     )
 
     def _stop(signum: int, frame: object) -> None:

@@ -93,6 +93,7 @@ class Settings:
     """The whole configuration; build it with ``from_env`` (tests build it directly)."""
 
     database_url: str = ""
+    redis_url: Optional[str] = None  # REDIS_URL: Rasa's lock store, for more than one Rasa server
     rasa_url: str = "http://127.0.0.1:5005"
     action_host: str = "127.0.0.1"
     action_port: int = 5055
@@ -122,7 +123,8 @@ class Settings:
         """Every secret value set, for the logs to remove."""
         values = (self.action_server_token, self.rasa_jwt_secret, self.bot_channel_secret, self.telegram.token,
                   self.telegram.webhook_secret, self.zalo_bot.token, self.zalo_bot.webhook_secret,
-                  self.zalo_oa.secret_key, self.zalo_oa.refresh_token, _password(self.database_url))
+                  self.zalo_oa.secret_key, self.zalo_oa.refresh_token, _password(self.database_url),
+                  _password(self.redis_url or ""))
         return tuple(v for v in values if v)
 
     @classmethod
@@ -136,6 +138,7 @@ class Settings:
         var_dir = Path(get("OCOP_VAR_DIR") or PROJECT_ROOT / "var")
         return cls(
             database_url=get("DATABASE_URL") or f"sqlite:///{var_dir / 'ocop.db'}",
+            redis_url=get("REDIS_URL"),
             rasa_url=(get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
             action_host=get("ACTION_HOST") or "127.0.0.1",
             action_port=int(get("ACTION_PORT") or 5055),

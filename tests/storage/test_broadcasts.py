@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import time
 from typing import List
 
 from sqlalchemy import select, update
@@ -12,7 +13,7 @@ from bot.officers import parse_message
 from bot.senders import AnnouncementSender
 from ocop import announcements
 from ocop.audiences import Audience
-from ocop.outbox import BlockedByUser, DeliveryUnknown
+from ocop.outbox import BlockedByUser, DeliveryUnknown, RetryLater
 from ocop.storage.db import Database
 from ocop.storage.models import BroadcastDelivery, ChatUser, Producer
 from ocop.text import place_key
@@ -127,3 +128,21 @@ def test_quiet_hours_hold_all_but_urgent_announcements(db: Database) -> None:
     night["quiet"] = False  # morning
     assert deliver(pushing) == 2 and announcements.report(db, ordinary) == {"sent": 2}
     assert announcements.report(db, urgent) == {"sent": 2}
+
+
+def test_a_429_pauses_every_send_and_no_second_holds_more_than_the_rate(db: Database) -> None:
+    with db.session() as session:
+        session.add_all([ChatUser(channel="telegram", user_id=f"r{i}", notifications=True) for i in range(60)])
+    announcements.create(db, "Hội chợ", Audience(), "test")
+    attempts: List[float] = []
+
+    async def push(channel: str, user_id: str, messages: list) -> None:
+        attempts.append(time.monotonic())
+        if len(attempts) == 5:
+            raise RetryLater(0.6)  # Telegram's flood limit: the whole bot waits
+
+    limited = AnnouncementSender(announcements.outbox(db), push, rate=20, per_chat_interval=0)
+    deliver(limited)
+    fifth = attempts[4]
+    assert not [t for t in attempts if fifth < t < fifth + 0.6]  # nothing sent to anyone during the pause
+    assert max(sum(1 for t in attempts if start <= t <= start + 1.0) for start in attempts) <= 20
