@@ -1,83 +1,68 @@
 """The bot process (``python -m bot``, started by ``make run``): channels, scheduler, senders, one event loop.
 
-Start-up: the settings are read once, the database is migrated, and deliveries
-(reminders, announcements) a crash left half-done are reconciled (marked
-``unconfirmed``, never sent twice). Then one asyncio event loop runs every
-configured channel (``bot/channels/registry.py``), the announcement sender
-(``bot/senders.py``) and the scheduler (``bot/scheduler.py``), whose first job
-catches up on reminders missed while the process was down. Rasa may still be
-starting: a message that finds it down gets a "try again" reply and a
-reminder push is retried later. SIGTERM/SIGINT stop everything cleanly.
+Its role is ``OCOP_BOT_ROLE``:
+
+* ``ingress``: the channels receive (long polling or webhooks) and answer
+  through Rasa; nothing is kept in memory that another ingress would need, so
+  any number may run (behind a load balancer, channels in webhook mode);
+* ``worker``: the scheduler and the senders, run by the one leader among the
+  workers (``bot/worker.py``); the channels only push;
+* ``all`` (the default, ``make run``): both in one process.
+
+Start-up: the settings are read once and the database is migrated; then one
+asyncio event loop runs the role, ``/healthz`` and ``/metrics``
+(``bot/health.py``). Rasa may still be starting: a message that finds it
+down gets a "try again" reply and a reminder push is retried later.
+SIGTERM/SIGINT stop everything cleanly.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import signal
 
-from bot import metrics
 from bot.channels import registry
 from bot.channels.bridge import Bridge
 from bot.health import HealthServer
 from bot.rasa_client import AsyncRasaClient
-from bot.reminder_push import RasaReminderPush
-from bot.scheduler import PrivacyJobs, ReminderCycle, build_scheduler
-from bot.senders import AnnouncementSender
-from ocop import announcements, logs, reminders
-from ocop.conversation_history import ConversationHistory, tracker_store_url
-from ocop.reminders import Schedule
+from bot.worker import Worker
+from ocop import logs
 from ocop.settings import Settings, get_settings
 from ocop.storage.db import Database
 
 logger = logging.getLogger("bot")
 
-STOP_TIMEOUT = 30.0  # seconds for the pushes in flight to finish
-
 
 async def run(settings: Settings, db: Database) -> None:
-    """Everything of the bot process until SIGTERM/SIGINT."""
+    """Everything of the bot process's role until SIGTERM/SIGINT."""
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopping.set)
+    receives, works = settings.bot_role in ("all", "ingress"), settings.bot_role in ("all", "worker")
     rasa = AsyncRasaClient(settings.rasa_url, jwt_secret=settings.rasa_jwt_secret,
                            bot_channel_secret=settings.bot_channel_secret)
     channels = registry.build(settings, db, Bridge(db, rasa))
-    schedule = Schedule.of(settings)
-    sender = AnnouncementSender(announcements.outbox(db), channels.push, settings.broadcast_rate,
-                                quiet=lambda: schedule.is_quiet(dt.datetime.now(dt.timezone.utc)))
-    cycle = ReminderCycle(db, RasaReminderPush(rasa, channels.push), schedule)
-    history = ConversationHistory(tracker_store_url(settings))
-    scheduler = build_scheduler(db, cycle, PrivacyJobs(db, history, settings.conversation_retention_days))
+    worker = Worker(settings, db, rasa, channels) if works else None
     health = HealthServer(db, settings.metrics_listen, settings.metrics_port,
-                          channels=lambda: sorted(channels.by_name), leader=lambda: scheduler.running)
-    sending = None
+                          channels=lambda: sorted(channels.by_name), leader=lambda: bool(worker and worker.leading))
+    working = None
     try:
-        await channels.start()
-        sending = asyncio.create_task(sender.run(stopping), name="announcements")
-        scheduler.start()
-        metrics.LEADER.set(1)
+        await channels.start(receive=receives)
+        if worker is not None:
+            working = asyncio.create_task(worker.run(stopping), name="worker")
         if settings.metrics_port:
             await health.start()
-        logger.info("Bot process running: channels, scheduler, announcement sender")
+        logger.info("Bot process running as %s", settings.bot_role)
         await stopping.wait()
     finally:
         stopping.set()
         await health.stop()
-        metrics.LEADER.set(0)
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
-        await cycle.close(STOP_TIMEOUT)
-        if sending is not None:
-            try:
-                await asyncio.wait_for(sending, STOP_TIMEOUT)
-            except asyncio.TimeoutError:
-                logger.warning("Announcement sender stopped mid-push; reconciled at the next start")
+        if working is not None:
+            await working
         await channels.stop()
         await rasa.close()
-        history.dispose()
         logger.info("Bot process stopped")
 
 
@@ -86,9 +71,6 @@ def main() -> int:
     logs.configure(settings.secrets(), json_lines=settings.log_format == "json")
     db = Database(settings.database_url).upgrade()
     try:
-        unconfirmed = reminders.outbox(db).reconcile() + announcements.outbox(db).reconcile()
-        if unconfirmed:
-            logger.warning("%d message(s) interrupted by the last stop will not be sent twice", unconfirmed)
         asyncio.run(run(settings, db))
     finally:
         db.dispose()

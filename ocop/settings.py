@@ -37,6 +37,17 @@ def _password(url: str) -> Optional[str]:
     return credentials.split(":", 1)[1] if ":" in credentials else None
 
 
+BOT_ROLES = ("all", "ingress", "worker")
+
+
+def _choice(raw: Optional[str], choices: Tuple[str, ...]) -> str:
+    """One of ``choices`` (the first when unset)."""
+    value = (raw or choices[0]).strip().lower()
+    if value not in choices:
+        raise ValueError(f"expected one of {', '.join(choices)}, got {raw!r}")
+    return value
+
+
 def _positive(raw: Optional[str], default: int) -> int:
     """A whole number of at least 1, or ``default`` when unset."""
     if raw is None:
@@ -111,6 +122,7 @@ class Settings:
     metrics_listen: str = "127.0.0.1"  # the bot process's /healthz and /metrics
     metrics_port: int = 9108  # 0: not served
     log_format: str = "text"  # or "json": one JSON object per line
+    bot_role: str = "all"  # the bot process: "ingress" (channels), "worker" (scheduler, senders) or both
     telegram: BotApiSettings = BotApiSettings()
     zalo_bot: BotApiSettings = BotApiSettings(webhook_port=8445)
     zalo_oa: ZaloOaSettings = ZaloOaSettings()
@@ -156,6 +168,7 @@ class Settings:
             metrics_listen=get("OCOP_METRICS_LISTEN") or "127.0.0.1",
             metrics_port=int(get("OCOP_METRICS_PORT") or 9108),
             log_format=(get("LOG_FORMAT") or "text").lower(),
+            bot_role=_choice(get("OCOP_BOT_ROLE"), BOT_ROLES),
             telegram=BotApiSettings.from_env(get, "TELEGRAM", "TELEGRAM_BOT_TOKEN", 8443),
             zalo_bot=BotApiSettings.from_env(get, "ZALO_BOT", "ZALO_BOT_TOKEN", 8445),
             zalo_oa=ZaloOaSettings(

@@ -5,8 +5,9 @@ A channel moves messages between one platform and the bridge
 capabilities (``buttons``: can it show tappable buttons; ``max_length``: the
 longest text one platform message may carry) and implements:
 
-* ``start()`` / ``stop()``: begin and end receiving (long polling or a webhook)
-  on the bot process's one event loop;
+* ``start(receive)`` / ``stop()``: get ready to send and (unless the process
+  only pushes) begin receiving (long polling or a webhook) on the bot
+  process's one event loop; then end it all;
 * ``send_piece(user_id, piece)``: one rendered message to one chat, the only
   platform call; it raises the outcome exceptions of ``ocop.outbox``
   (``BlockedByUser``, ``DeliveryUnknown``, ``RetryLater``).
@@ -48,8 +49,11 @@ class Channel(abc.ABC):
         self.order = ChatOrder()  # every chat at once, each chat in order
 
     @abc.abstractmethod
-    async def start(self) -> None:
-        """Begin receiving updates; return once running."""
+    async def start(self, receive: bool = True) -> None:
+        """Get ready to send and, with ``receive``, begin receiving updates; return once running.
+
+        A worker process (``OCOP_BOT_ROLE=worker``) only pushes: it starts its channels with
+        ``receive=False``, and the ingress processes receive."""
 
     @abc.abstractmethod
     async def stop(self) -> None:

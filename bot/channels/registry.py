@@ -33,9 +33,9 @@ class Channels:
         self.by_name: Dict[str, Channel] = {channel.name: channel for channel in channels}
         self._started: List[Channel] = []
 
-    async def start(self) -> None:
+    async def start(self, receive: bool = True) -> None:
         for channel in self.by_name.values():
-            await channel.start()
+            await channel.start(receive)
             self._started.append(channel)
 
     async def stop(self) -> None:

@@ -99,10 +99,13 @@ class TelegramChannel(Channel):
         self._add_handlers()
 
     # --- running ---------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start(self, receive: bool = True) -> None:
         app = self.application
         await app.initialize()
         await app.start()
+        if not receive:
+            logger.info("Telegram channel ready to push (receiving is another process's)")
+            return
         url = self.settings.webhook_url
         if url:
             self._webhook = WebhookServer(self.settings.webhook_listen, self.settings.webhook_port,

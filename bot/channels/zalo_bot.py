@@ -57,8 +57,11 @@ class ZaloBotChannel(Channel):
         self._seen = SeenIds()
 
     # --- running ---------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start(self, receive: bool = True) -> None:
         url = self.settings.webhook_url
+        if not receive:
+            logger.info("Zalo Bot channel ready to push (receiving is another process's)")
+            return
         if url:
             self._webhook = WebhookServer(self.settings.webhook_listen, self.settings.webhook_port,
                                           urlsplit(url).path, self._receive_webhook)

@@ -75,9 +75,10 @@ class ZaloOaChannel(Channel):
         self._seen = SeenIds()
 
     # --- running -----------------------------------------------------------------------
-    async def start(self) -> None:
+    async def start(self, receive: bool = True) -> None:
         await asyncio.to_thread(self.tokens.seed, self.settings.refresh_token)
-        await self._webhook.start()
+        if receive:
+            await self._webhook.start()
 
     async def stop(self) -> None:
         await self._webhook.stop()
