@@ -8,7 +8,9 @@ share the pattern; their rows carry ``DeliveryState``'s columns
   selected in SQL, oldest first;
 * ``claim``: one conditional ``UPDATE … SET status='sending' WHERE status IN
   ('pending', 'failed')``, committed before the push; a row count of 0 means
-  another sender took it (atomic on SQLite and PostgreSQL alike);
+  another sender took it (atomic on SQLite and PostgreSQL alike). On
+  PostgreSQL the row is picked ``FOR UPDATE SKIP LOCKED``: a sender never
+  waits for a row another sender is claiming, it moves on to the next;
 * ``finish``: the outcome of the push (``record_outcome``): ``sent``,
   ``blocked``, ``unconfirmed`` (timed out: maybe delivered, never repeated),
   ``needs_template``, or ``failed`` with a retry time, ``abandoned`` after
@@ -137,9 +139,11 @@ class Outbox(Generic[T]):
     def claim(self, delivery_id: int) -> Optional[T]:
         """Mark the row ``sending`` and commit; None when another sender took it first."""
         model = self.model
+        free = (select(model.id).where(model.id == delivery_id, model.status.in_(DUE))
+                .with_for_update(skip_locked=True).scalar_subquery())  # FOR UPDATE is left out on SQLite
         with self.db.session() as session:
             taken = session.execute(
-                update(model).where(model.id == delivery_id, model.status.in_(DUE))
+                update(model).where(model.id == free, model.status.in_(DUE))
                 .values(status=DeliveryStatus.SENDING.value, attempts=model.attempts + 1)
                 .execution_options(synchronize_session=False)
             ).rowcount

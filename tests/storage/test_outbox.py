@@ -70,3 +70,18 @@ def test_an_unconfigured_channel_uses_up_no_attempt(db: Database) -> None:
             session.execute(BroadcastDelivery.__table__.update().values(next_attempt_at=None))
     with db.session() as session:
         assert session.get(BroadcastDelivery, delivery_id).attempts == 0
+
+
+def test_a_sender_skips_a_row_another_sender_holds(db: Database) -> None:
+    outbox = rows(db, 2)
+    (first, _), (second, _) = outbox.due(NOW)
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite has no row locks: its writers take turns on the whole database
+    with db.engine.connect() as other:  # another sender in the middle of claiming the first row
+        other.execute(select(BroadcastDelivery).where(BroadcastDelivery.id == first).with_for_update())
+        started = dt.datetime.now()
+        assert outbox.claim(first) is None  # skipped, not waited for
+        assert (dt.datetime.now() - started).total_seconds() < 5
+        assert outbox.claim(second) is not None
+        other.rollback()
+    assert outbox.claim(first) is not None  # free again once the other let go
