@@ -13,7 +13,8 @@ Privacy jobs (``ocop/retention.py``), in worker threads:
 * ``conversation-erasures``: every minute, the conversations whose producer
   asked for erasure;
 * ``conversation-retention``: every day at 03:15 and once at start-up,
-  conversation events older than the retention period.
+  conversation events older than the retention period (and the channels'
+  old numbered options and seen update ids, ``ocop.storage.chat_state``).
 
 A cycle (``ReminderCycle``) is ``ocop.reminders.run_cycle``, synchronous
 database work, in a worker thread; each push it makes is handed back to the
@@ -37,6 +38,7 @@ from ocop import reminders, retention
 from ocop.conversation_history import ConversationHistory
 from ocop.outbox import DeliveryUnknown, RetryLater
 from ocop.reminders import DueReminder, Schedule
+from ocop.storage import chat_state
 from ocop.storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -105,6 +107,7 @@ class PrivacyJobs:
 
     async def purge_expired(self) -> int:
         now = dt.datetime.now(dt.timezone.utc)
+        await asyncio.to_thread(chat_state.forget_before, self.db, now)
         return await asyncio.to_thread(retention.purge_expired_conversations, self.history, self.retention_days, now)
 
 

@@ -45,7 +45,8 @@ class FakeTelegram(LocalServer):
         self.calls: List[tuple] = []
         self.failures: Dict[str, List[Dict[str, Any]]] = {}
         self._updates: List[Dict[str, Any]] = []
-        self._update_ids = itertools.count(1)
+        # Telegram's update ids are large numbers of its own; two fakes of one test run never share one.
+        self._update_ids = itertools.count(random.SystemRandom().randrange(10**8, 10**9, 10**5))
         self._message_ids = itertools.count(1000)
         self._lock = threading.Lock()
         self._wake = asyncio.Event()

@@ -23,13 +23,14 @@ from __future__ import annotations
 import abc
 import asyncio
 import logging
+from typing import Optional
 
 from bot.channels.ordering import ChatOrder
-from bot.channels.render import NumberedOptions, Piece, render
+from bot.channels.render import Piece, render
 from bot.metrics import MESSAGES_OUT, RATE_LIMITED
 from bot.rasa_client import Messages
 from ocop.outbox import BlockedByUser, RetryLater
-from ocop.storage import chat_users
+from ocop.storage import chat_state, chat_users
 from ocop.storage.db import Database
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,6 @@ class Channel(abc.ABC):
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.options = NumberedOptions()  # the last numbered list each chat was shown
         self.order = ChatOrder()  # every chat at once, each chat in order
 
     @abc.abstractmethod
@@ -70,8 +70,8 @@ class Channel(abc.ABC):
         piece is logged, not raised, so that nothing is ever sent again in full.
         """
         pieces, options = render(messages, self.buttons, self.max_length)
-        if pieces:  # a newer reply without a list means "1", "2" … no longer answer the old one
-            self.options.remember(user_id, options)
+        if pieces and not self.buttons:  # a newer reply without a list: "1", "2" … no longer answer the old one
+            await asyncio.to_thread(chat_state.remember_options, self.db, self.name, user_id, options)
         for number, piece in enumerate(pieces):
             try:
                 await self.send_piece(user_id, piece)
@@ -86,6 +86,16 @@ class Channel(abc.ABC):
                 logger.warning("%s: %d of %d pieces sent, then %s", self.name, number, len(pieces),
                                type(error).__name__)
                 return
+
+    async def chosen_option(self, user_id: str, text: str) -> Optional[str]:
+        """The payload a reply "1", "2" … chooses from the last numbered list this chat was shown."""
+        if self.buttons or not text.strip().isdigit():
+            return None
+        return await asyncio.to_thread(chat_state.chosen_option, self.db, self.name, user_id, text)
+
+    async def first_time(self, key: str) -> bool:
+        """Whether this update (or message) id reaches the channel for the first time, on any process."""
+        return await asyncio.to_thread(chat_state.first_time, self.db, self.name, key)
 
     async def push(self, user_id: str, messages: Messages) -> None:
         """A message we start (reminder, announcement); platforms with push rules override this."""

@@ -51,7 +51,7 @@ class Bridge:
 
     async def reply(self, channel: Channel, user_id: str, text: str) -> Messages:
         MESSAGES_IN.labels(channel.name).inc()
-        text = channel.options.choose(user_id, text) or text
+        text = await channel.chosen_option(user_id, text) or text
         answer = await consent.answer(self.db, channel.name, channel.title, user_id, text)
         if answer is None and officers.is_command(text):
             answer = await asyncio.to_thread(officers.handle, self.db, channel.name, user_id, text)

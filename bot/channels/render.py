@@ -4,20 +4,18 @@ Rasa replies with texts and buttons (``{"title", "payload"}``). A channel with
 buttons (Telegram) gets the buttons as they are, for an inline keyboard. A
 channel without (Zalo) gets them as a numbered list under the text, and the
 payloads are remembered so that a reply "1", "2" … chooses that option
-(``NumberedOptions``, read by the bridge). Every text is then split at the
+(``ocop.storage.chat_state``, read by the bridge). Every text is then split at the
 channel's maximum length, at line breaks (or spaces) when possible; buttons go
 with the last piece.
 """
 
 from __future__ import annotations
 
-import collections
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 NUMBERED_HINT = "(Trả lời bằng số thứ tự)"
 EMPTY_TEXT = "…"  # a platform message needs some text above its buttons
-REMEMBERED_CHATS = 100_000
 
 
 @dataclass(frozen=True)
@@ -73,29 +71,3 @@ def render(messages: Sequence[Dict[str, Any]], buttons: bool, max_length: int) -
         pieces.extend(Piece(part) for part in parts[:-1])
         pieces.append(Piece(parts[-1], choices))
     return pieces, options
-
-
-class NumberedOptions:
-    """The payloads of the last numbered list each chat was shown (in memory, bounded)."""
-
-    def __init__(self, limit: int = REMEMBERED_CHATS) -> None:
-        self._by_chat: "collections.OrderedDict[str, List[str]]" = collections.OrderedDict()
-        self._limit = limit
-
-    def remember(self, user_id: str, payloads: List[str]) -> None:
-        """The list just shown to ``user_id``; an empty one forgets the last."""
-        if not payloads:
-            self._by_chat.pop(user_id, None)
-            return
-        self._by_chat[user_id] = payloads
-        self._by_chat.move_to_end(user_id)
-        while len(self._by_chat) > self._limit:
-            self._by_chat.popitem(last=False)
-
-    def choose(self, user_id: str, text: str) -> Optional[str]:
-        """The payload a reply "1", "2" … chooses, or None when it chooses nothing."""
-        options = self._by_chat.get(user_id) or []
-        answer = text.strip()
-        if answer.isdigit() and 1 <= int(answer) <= len(options):
-            return options[int(answer) - 1]
-        return None

@@ -44,7 +44,6 @@ from bot.channels.base import Channel
 from bot.channels.bridge import Bridge
 from bot.channels.ordering import ChatOrder
 from bot.channels.render import Button, Piece
-from bot.channels.seen import SeenIds
 from bot.channels.webhook import WebhookServer, has_secret, webhook_secret
 from ocop.outbox import BlockedByUser, DeliveryUnknown, RetryLater
 from ocop.settings import BotApiSettings, Settings
@@ -94,7 +93,6 @@ class TelegramChannel(Channel):
         if settings.api_base_url:
             builder = builder.base_url(f"{settings.api_base_url.rstrip('/')}/bot")
         self.application: Application = builder.build()
-        self._seen = SeenIds()
         self._webhook: Optional[WebhookServer] = None
         self._add_handlers()
 
@@ -153,7 +151,8 @@ class TelegramChannel(Channel):
 
     async def _drop_repeats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Edited messages and update ids seen before are never answered."""
-        if update.edited_message is not None or not self._seen.first_time(update.update_id):
+        bot_id = (self.settings.token or "").split(":", 1)[0]  # update ids are per bot
+        if update.edited_message is not None or not await self.first_time(f"{bot_id}:{update.update_id}"):
             raise ApplicationHandlerStop
 
     async def _private_chats_only(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

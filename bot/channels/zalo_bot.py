@@ -25,7 +25,6 @@ from aiohttp import web
 from bot.channels.base import Channel
 from bot.channels.bridge import Bridge
 from bot.channels.render import Piece
-from bot.channels.seen import SeenIds
 from bot.channels.webhook import WebhookServer, has_secret, webhook_secret
 from ocop.outbox import BlockedByUser, DeliveryUnknown, RetryLater
 from ocop.settings import BotApiSettings, Settings
@@ -54,7 +53,6 @@ class ZaloBotChannel(Channel):
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(POLL_SECONDS + 10.0, connect=10.0))
         self._polling: Optional[asyncio.Task] = None
         self._webhook: Optional[WebhookServer] = None
-        self._seen = SeenIds()
 
     # --- running ---------------------------------------------------------------------
     async def start(self, receive: bool = True) -> None:
@@ -136,7 +134,7 @@ class ZaloBotChannel(Channel):
         if not chat_id:
             return
         message_id = message.get("message_id")
-        if message_id is not None and not self._seen.first_time((chat_id, str(message_id))):
+        if message_id is not None and not await self.first_time(f"{chat_id}:{message_id}"):
             return  # delivered again: answered once already
         if update.get("event_name") != TEXT_EVENT or not message.get("text"):
             await self.bridge.not_text(self, chat_id)

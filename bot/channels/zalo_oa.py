@@ -31,7 +31,6 @@ from aiohttp import web
 from bot.channels.base import Channel
 from bot.channels.bridge import Bridge
 from bot.channels.render import Piece
-from bot.channels.seen import SeenIds
 from bot.channels.webhook import WebhookServer, same_secret
 from bot.channels.zalo_oa_tokens import OaTokens
 from bot.rasa_client import Messages
@@ -72,7 +71,6 @@ class ZaloOaChannel(Channel):
         self._http = httpx.AsyncClient(timeout=30)
         self._refreshing = asyncio.Lock()
         self._webhook = WebhookServer(settings.webhook_listen, settings.webhook_port, PATH, self.receive)
-        self._seen = SeenIds()
 
     # --- running -----------------------------------------------------------------------
     async def start(self, receive: bool = True) -> None:
@@ -145,7 +143,7 @@ class ZaloOaChannel(Channel):
         if not same_secret(request.headers.get("X-ZEvent-Signature", ""), expected):
             return web.Response(status=403, text="bad signature")
         msg_id = str((event.get("message") or {}).get("msg_id") or "")
-        if _age_seconds(timestamp) > MAX_EVENT_AGE or (msg_id and not self._seen.first_time(msg_id)):
+        if _age_seconds(timestamp) > MAX_EVENT_AGE or (msg_id and not await self.first_time(msg_id)):
             return web.Response(text="ok")  # a replay or a stale redelivery: acknowledged, not answered
         user_id = str((event.get("sender") or {}).get("id") or "")
         name = event.get("event_name", "")

@@ -314,3 +314,24 @@ class ErasureRequest(Base):
     requested_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     done_at = Column(DateTime(timezone=True), nullable=True)
     events_erased = Column(Integer, nullable=True)
+
+
+class NumberedOptions(Base):
+    """The options of the last numbered list a chat without buttons was shown ("1", "2" … choose them)."""
+
+    __tablename__ = "numbered_options"
+
+    channel = Column(String(32), primary_key=True)
+    user_id = Column(String(64), primary_key=True)
+    payloads = Column(Text, nullable=False)  # JSON list
+    shown_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+
+
+class SeenUpdate(Base):
+    """An update (or message) id a channel has handled: delivered again, it is not answered twice."""
+
+    __tablename__ = "seen_updates"
+
+    channel = Column(String(32), primary_key=True)
+    key = Column(String(128), primary_key=True)
+    seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)

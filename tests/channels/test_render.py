@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.channels.render import Button, NumberedOptions, Piece, render, split_text
+from bot.channels.render import Button, Piece, render, split_text
+from ocop.storage import chat_state
+from ocop.storage.db import Database
 
 QUESTION = [{"text": "Bạn là loại chủ thể nào?",
              "buttons": [{"title": "Doanh nghiệp", "payload": "/inform{\"subject\": \"dn\"}"},
@@ -16,15 +18,32 @@ def test_a_channel_with_buttons_keeps_them() -> None:
     assert options == []
 
 
-def test_a_channel_without_buttons_gets_a_numbered_list() -> None:
+def test_a_channel_without_buttons_gets_a_numbered_list(db: Database) -> None:
     [piece], options = render(QUESTION, buttons=False, max_length=2000)
     assert "1. Doanh nghiệp\n2. Hợp tác xã" in piece.text and piece.buttons == ()
-    remembered = NumberedOptions()
-    remembered.remember("u1", options)
-    assert remembered.choose("u1", " 2 ") == '/inform{"subject": "htx"}'
-    assert remembered.choose("u1", "3") is None and remembered.choose("u2", "1") is None
-    remembered.remember("u1", [])  # a newer reply without a list
-    assert remembered.choose("u1", "2") is None
+    chat_state.remember_options(db, "zalo", "u1", options)
+    restarted = Database(db.url)  # another ingress process, or the same one after a restart
+    try:
+        assert chat_state.chosen_option(restarted, "zalo", "u1", " 2 ") == '/inform{"subject": "htx"}'
+        assert chat_state.chosen_option(restarted, "zalo", "u1", "3") is None
+        assert chat_state.chosen_option(restarted, "zalo", "u2", "1") is None
+        assert chat_state.chosen_option(restarted, "zalo_oa", "u1", "1") is None  # per channel
+    finally:
+        restarted.dispose()
+    chat_state.remember_options(db, "zalo", "u1", [])  # a newer reply without a list
+    assert chat_state.chosen_option(db, "zalo", "u1", "2") is None
+
+
+def test_an_update_is_handled_once_whichever_process_receives_it(db: Database) -> None:
+    other = Database(db.url)
+    try:
+        assert chat_state.first_time(db, "telegram", "77") and not chat_state.first_time(other, "telegram", "77")
+        assert chat_state.first_time(other, "zalo", "77")  # per channel
+    finally:
+        other.dispose()
+    import datetime as dt
+    assert chat_state.forget_before(db, dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3)) == 2
+    assert chat_state.first_time(db, "telegram", "77")  # forgotten after two days
 
 
 def test_long_texts_are_split_and_buttons_go_last() -> None:

@@ -122,7 +122,7 @@ def test_push_outside_the_reply_window_needs_a_template(db: Database) -> None:
 def test_replays_and_stale_events_are_acknowledged_and_ignored(oa) -> None:
     fake, url = oa
     fresh = json.loads(event("u-replay", "ocop là gì"))
-    fresh["message"]["msg_id"] = "m-1"
+    fresh["message"]["msg_id"] = f"m-{time.time_ns()}"
     body = json.dumps(fresh).encode()
     assert post(url, body) == 200 and post(url, body) == 200  # the same msg_id twice
     stale = json.loads(event("u-stale", "ocop là gì"))
