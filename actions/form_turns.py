@@ -103,6 +103,8 @@ class FormTurns(FormValidationAction):
     shaped_slots: FrozenSet[Text] = frozenset()
     #: Intents that answer this form's question whatever they would interrupt elsewhere.
     answer_intents: FrozenSet[Text] = frozenset()
+    #: Intents a rule handles while this form waits (besides questions, help, an officer, "hủy").
+    digression_intents: FrozenSet[Text] = frozenset()
 
     @abc.abstractmethod
     def name(self) -> Text:
@@ -118,6 +120,8 @@ class FormTurns(FormValidationAction):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if slot is None or intent in self.answer_intents:
             turn = Turn.ANSWER
+        elif intent in self.digression_intents:
+            turn = Turn.DIGRESSION
         else:
             turn = classify(tracker, slot in self.shaped_slots)
         if turn is Turn.DIGRESSION:

@@ -1,17 +1,22 @@
 """The expiry reminder and the producer's answer to it.
 
-The bot process records the delivery (state ``sending``) and runs
-``renewal_form`` on the producer's conversation through Rasa's API; the form's
-question (``action_ask_renewal_choice``) is the reminder of the certificate
-being delivered, with three buttons.
-The answer is read from free text too ("đánh giá lại", "nâng sao", "thôi
-không gia hạn"), stored as a renewal request for officers
-(``ocop export renewals``), and confirmed to the producer.
+The bot process records the delivery (state ``sending``) and triggers the
+intent ``EXTERNAL_certificate_reminder`` on the producer's conversation, the
+certificate's number as an entity (slot ``reminded_certificate``); the rule
+starts ``renewal_form``, whose question (``action_ask_renewal_choice``) is the
+reminder of that certificate. Its three buttons carry the choice and the
+certificate (intent ``renewal_answer``), so a tap is recorded for the
+certificate of its own reminder, in whatever order the producer answers. The
+answer to the latest reminder is read from free text too ("đánh giá lại",
+"nâng sao", "thôi không gia hạn"). Every answer is stored as a renewal
+request for officers (``ocop export renewals``), only for a certificate this
+chat is linked to, and confirmed to the producer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -28,6 +33,9 @@ from ocop.vietnam_time import local_now
 
 FORM = "renewal_form"
 SLOT = "renewal_choice"
+REMINDED = "reminded_certificate"
+REMINDER_INTENT = "EXTERNAL_certificate_reminder"
+TAP_INTENT = "renewal_answer"
 # What an ``extract_<slot>`` or ``validate_<slot>`` hook returns: slot values.
 Slots = Dict[Text, Any]
 CHOICES = {
@@ -64,21 +72,27 @@ def reminder_text(view: renewals.ReminderView, today: dt.date) -> Text:
     )
 
 
+def tap_payload(choice: Text, number: Text) -> Text:
+    """What a reminder's button sends: the choice and the certificate it is about."""
+    return f"/{TAP_INTENT}" + json.dumps({"renewal_choice": choice, "certificate_number": number}, ensure_ascii=False)
+
+
 class ActionAskRenewalChoice(Action):
-    """The reminder: product, stars, expiry date, days left, consequences, three buttons."""
+    """The reminder of ``reminded_certificate``: product, stars, expiry, days left, consequences, three buttons."""
 
     def name(self) -> Text:
         return "action_ask_renewal_choice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        view = renewals.latest_reminded(database(), *chat_account(tracker))
-        if view is None:
-            dispatcher.utter_message(text="Bạn chọn một trong các mục dưới đây nhé.")
-        else:
-            dispatcher.utter_message(text=reminder_text(view, local_now().date()))
+        view = renewals.reminder_view(database(), *chat_account(tracker), tracker.get_slot(REMINDED))
+        if view is None:  # unlinked since: an answer will record nothing and say so
+            dispatcher.utter_message(text="Chứng nhận này không còn liên kết với tài khoản của bạn. "
+                                          "Nhắn \"hủy\", hoặc \"gặp cán bộ\" nếu cần hỗ trợ.")
+            return []
         dispatcher.utter_message(
-            text="(bấm một nút, hoặc nhắn \"hủy\" để trả lời sau)",
-            buttons=[{"title": title, "payload": title} for title in CHOICES.values()],
+            text=reminder_text(view, local_now().date()) + "\n(bấm một nút, hoặc nhắn \"hủy\" để trả lời sau)",
+            buttons=[{"title": title, "payload": tap_payload(choice, view.number)}
+                     for choice, title in CHOICES.items()],
         )
         return []
 
@@ -87,9 +101,16 @@ class ValidateRenewalForm(FormTurns):
     """Reads the producer's choice from a button or free text."""
 
     shaped_slots = frozenset({SLOT})
+    digression_intents = frozenset({TAP_INTENT})  # a tapped button is recorded by its own rule
 
     def name(self) -> Text:
         return "validate_renewal_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == REMINDER_INTENT and tracker.get_slot("requested_slot"):
+            return [SlotSet(SLOT, None)]  # a newer reminder: the question is asked again, about it
+        return await super().run(dispatcher, tracker, domain)
 
     def extract_renewal_choice(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> Slots:
         return {SLOT: message_text(tracker)} if answered_slot(tracker, FORM) == SLOT else {}
@@ -126,12 +147,13 @@ class ActionRecordRenewalChoice(Action):
         return "action_record_renewal_choice"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        choice = tracker.get_slot(SLOT)
         channel, user_id = chat_account(tracker)
-        view = renewals.latest_reminded(database(), channel, user_id)
-        product = None
-        if view and choice in CHOICES:
-            product = renewals.record(database(), channel, user_id, view.number, choice)
+        if (tracker.latest_message.get("intent") or {}).get("name") == TAP_INTENT:
+            entities = {e.get("entity"): e.get("value") for e in tracker.latest_message.get("entities") or []}
+            choice, number = entities.get("renewal_choice"), entities.get("certificate_number")
+        else:
+            choice, number = tracker.get_slot(SLOT), tracker.get_slot(REMINDED)
+        product = renewals.record(database(), channel, user_id, number, choice) if choice in CHOICES else None
         if product is None:
             dispatcher.utter_message(
                 text="Xin lỗi, tôi không tìm thấy chứng nhận được nhắc. Bạn nhắn \"gặp cán bộ\" để được hỗ trợ nhé."

@@ -9,7 +9,7 @@ produces or shows replies.
   are REST identities (conversation ``rest:<sender>``).
 * ``send_as``: the bot process's own channel, ``ocop_bot``, with
   ``BOT_CHANNEL_SECRET``: the platform and chat id the bot process vouches for.
-* ``parse``, ``execute``, ``append_events``: Rasa's HTTP API, with a JWT signed
+* ``parse``, ``trigger_intent``: Rasa's HTTP API, with a JWT signed
   with ``RASA_JWT_SECRET`` (``rasa_server`` starts Rasa with it).
 """
 
@@ -87,18 +87,12 @@ class AsyncRasaClient:
         response.raise_for_status()
         return response.json()
 
-    async def execute(self, sender: str, action: str) -> Messages:
-        """Run ``action`` on the conversation; its messages. ``httpx.HTTPStatusError`` 404: no such conversation."""
-        response = await self._http.post(f"/conversations/{sender}/execute", json={"name": action},
-                                         headers=self._api)
+    async def trigger_intent(self, sender: str, intent: str, entities: Dict[str, Any]) -> Messages:
+        """Trigger ``intent`` with ``entities`` on the conversation (created when new); the bot's messages."""
+        response = await self._http.post(f"/conversations/{sender}/trigger_intent",
+                                         json={"name": intent, "entities": entities}, headers=self._api)
         response.raise_for_status()
         return response.json().get("messages") or []
-
-    async def append_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
-        """Add events to the conversation's tracker (creating the conversation when new)."""
-        response = await self._http.post(f"/conversations/{sender}/tracker/events", json=events,
-                                         headers=self._api)
-        response.raise_for_status()
 
     async def close(self) -> None:
         await self._http.aclose()

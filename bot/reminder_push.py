@@ -1,26 +1,23 @@
-"""Push one expiry reminder through Rasa, so the conversation knows it was sent.
+"""Push one expiry reminder through Rasa, so the conversation knows it was sent and about which certificate.
 
-``renewal_form`` is run on the producer's conversation through Rasa's HTTP
-API; its question is the reminder of the certificate whose delivery is in
-progress (recorded before the push), with three buttons. Rasa gives the
-messages back and the channel pushes them (``Channels.push``). The
-producer's answer then arrives as an ordinary message and is understood in
-context.
+One ``POST /conversations/{id}/trigger_intent`` per reminder: the intent
+``EXTERNAL_certificate_reminder`` with the certificate's number as an entity
+(slot ``reminded_certificate``); Rasa takes the conversation's lock once,
+runs ``renewal_form`` (whose question is that certificate's reminder, with
+buttons that carry it) and gives the messages back. The channel then pushes
+them (``Channels.push``). The producer's answer arrives as an ordinary
+message or button tap and is understood in context.
 """
 
 from __future__ import annotations
 
 from typing import Awaitable, Callable
 
-import httpx
-
 from bot.rasa_client import AsyncRasaClient, Messages
 from ocop.conversations import conversation_id
 from ocop.reminders import DueReminder
 
-FORM = "renewal_form"
-LISTEN = [{"event": "action", "name": "action_listen"}]
-SESSION_START = [{"event": "action", "name": "action_session_start"}, {"event": "session_started"}, *LISTEN]
+INTENT = "EXTERNAL_certificate_reminder"
 
 ChannelPush = Callable[[str, str, Messages], Awaitable[None]]  # channel, user id, messages
 
@@ -33,21 +30,13 @@ class RasaReminderPush:
         self.push = push
 
     async def __call__(self, reminder: DueReminder) -> None:
-        messages = await self.reminder_messages(conversation_id(reminder.channel, reminder.user_id))
+        messages = await self.reminder_messages(conversation_id(reminder.channel, reminder.user_id),
+                                                reminder.certificate_number)
         await self.push(reminder.channel, reminder.user_id, messages)
 
-    async def reminder_messages(self, sender: str) -> Messages:
-        """Run the form on the conversation and leave it listening for the answer."""
-        try:
-            messages = await self.rasa.execute(sender, FORM)
-        except httpx.HTTPStatusError as error:
-            if error.response.status_code != 404:
-                raise
-            # Linked by an officer, never chatted: open the conversation first.
-            await self.rasa.append_events(sender, SESSION_START)
-            messages = await self.rasa.execute(sender, FORM)
-        # /execute does not end the turn; the producer's answer must find the form listening.
-        await self.rasa.append_events(sender, LISTEN)
+    async def reminder_messages(self, sender: str, certificate_number: str) -> Messages:
+        """The reminder of one certificate, as Rasa says it in the producer's conversation."""
+        messages = await self.rasa.trigger_intent(sender, INTENT, {"certificate_number": certificate_number})
         if not messages:
             raise RuntimeError("Rasa returned no reminder message")
         return messages

@@ -25,9 +25,9 @@ from typing import Any, Awaitable, Optional, Sequence
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden, RetryAfter, TimedOut
+from telegram.error import Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -54,6 +54,7 @@ logger = logging.getLogger(__name__)
 
 CALLBACK_LIMIT = 64  # bytes Telegram allows in callback_data
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+COMMANDS = [BotCommand("start", "Bắt đầu, đồng ý nhận thông báo"), BotCommand("stop", "Ngừng nhận thông báo")]
 CONCURRENT_UPDATES = 256  # updates in progress at once, all chats together
 
 
@@ -104,6 +105,10 @@ class TelegramChannel(Channel):
         if not receive:
             logger.info("Telegram channel ready to push (receiving is another process's)")
             return
+        try:  # the menu of commands Telegram shows next to the text box
+            await app.bot.set_my_commands(COMMANDS)
+        except TelegramError as error:
+            logger.warning("Commands not registered: %s", type(error).__name__)
         url = self.settings.webhook_url
         if url:
             self._webhook = WebhookServer(self.settings.webhook_listen, self.settings.webhook_port,
@@ -172,8 +177,15 @@ class TelegramChannel(Channel):
         await self.bridge.receive(self, str(update.effective_chat.id), update.message.text or "")
 
     async def _tap(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button: its payload goes on as the chat's text; the keyboard it was on is removed, so that an
+        old button (a reminder answered already) cannot be tapped again."""
         query = update.callback_query
         await query.answer()
+        if query.message is not None:
+            try:
+                await query.edit_message_reply_markup(reply_markup=None)
+            except TelegramError as error:  # too old to edit, or edited already: the tap still counts
+                logger.info("Keyboard not removed: %s", type(error).__name__)
         await self.bridge.receive(self, str(update.effective_chat.id), await self.payload_of(query.data or ""))
 
     async def _not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

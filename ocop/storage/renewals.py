@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from typing import List, Optional, Text, Tuple
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ocop.storage import audit, chat_users
 from ocop.storage.certificates import find
 from ocop.storage.db import Database
-from ocop.storage.models import Certificate, ChatUser, ReminderDelivery, RenewalRequest
+from ocop.storage.models import Certificate, CertificateSubscription, ChatUser, RenewalRequest
 
 
 @dataclass(frozen=True)
@@ -22,28 +23,35 @@ class ReminderView:
     expiry_date: dt.date
 
 
-def latest_reminded(db: Database, channel: Text, user_id: Text) -> Optional[ReminderView]:
-    """The certificate of the newest reminder pushed (or being pushed) to this chat user."""
+def _linked(session: Session, channel: Text, user_id: Text, number: Optional[Text]) -> Optional[Certificate]:
+    """The certificate ``number`` when this chat account is linked to it (reminders go only there)."""
+    certificate = find(session, number) if number else None
+    if certificate is None:
+        return None
+    linked = session.execute(
+        select(CertificateSubscription.id)
+        .join(ChatUser, CertificateSubscription.chat_user_id == ChatUser.id)
+        .where(CertificateSubscription.certificate_id == certificate.id, CertificateSubscription.active.is_(True),
+               ChatUser.channel == channel, ChatUser.user_id == user_id)
+    ).first()
+    return certificate if linked else None
+
+
+def reminder_view(db: Database, channel: Text, user_id: Text, number: Optional[Text]) -> Optional[ReminderView]:
+    """What a reminder of certificate ``number`` shows this chat; None unless the chat is linked to it."""
     with db.session() as session:
-        certificate = session.execute(
-            select(Certificate)
-            .join(ReminderDelivery, ReminderDelivery.certificate_id == Certificate.id)
-            .join(ChatUser, ReminderDelivery.chat_user_id == ChatUser.id)
-            .where(ChatUser.channel == channel, ChatUser.user_id == user_id,
-                   ReminderDelivery.status.in_(("sending", "sent")))
-            .order_by(ReminderDelivery.id.desc())
-            .limit(1)
-        ).scalar_one_or_none()
+        certificate = _linked(session, channel, user_id, number)
         if certificate is None:
             return None
         return ReminderView(certificate.number, certificate.product_name, certificate.star_rating,
                             certificate.expiry_date)
 
 
-def record(db: Database, channel: Text, user_id: Text, number: Text, choice: Text) -> Optional[Text]:
-    """Store the answer; the product name, or None when the certificate is unknown."""
+def record(db: Database, channel: Text, user_id: Text, number: Optional[Text], choice: Text) -> Optional[Text]:
+    """Store the answer; the product name, or None when this chat is not linked to that certificate
+    (a hand-made button naming somebody else's certificate records nothing)."""
     with db.session() as session:
-        certificate = find(session, number) if number else None
+        certificate = _linked(session, channel, user_id, number)
         if certificate is None:
             return None
         user = chat_users.get_or_create(session, channel, user_id)

@@ -52,6 +52,10 @@ def test_faq_and_a_button_tap(telegram: FakeTelegram) -> None:
     telegram.user_taps(chat, follow_up["callback_data"])
     messages = telegram.wait_for_messages(chat, 2)
     assert "Nguồn:" in messages[1]["text"] and messages[1]["text"] != answer["text"]
+    edits = [params for method, params in telegram.calls if method == "editMessageReplyMarkup"
+             and int(params["chat_id"]) == chat]
+    assert edits and "reply_markup" not in edits[-1]  # the tapped keyboard is gone
+    assert any(method == "setMyCommands" for method, _ in telegram.calls)
 
 
 def consent_of(db: Database, chat: int) -> object:

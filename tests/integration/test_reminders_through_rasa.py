@@ -16,7 +16,7 @@ from bot.stack import Stack
 from ocop.reminders import Schedule
 from ocop.storage import certificates
 from ocop.storage.db import Database
-from ocop.storage.models import ReminderDelivery, RenewalRequest
+from ocop.storage.models import Certificate, ReminderDelivery, RenewalRequest
 from ocop.vietnam_time import VIETNAM, local_now
 
 
@@ -79,3 +79,54 @@ def test_reminder_content_buttons_and_the_answer(db_stack: Stack, db_stack_db: D
     assert number in exported and "Nâng hạng sao" in exported
     assert cli.main(["report", "expiring", "--days", "90", "--xlsx", str(tmp_path / "e.xlsx")]) == 0
     assert (tmp_path / "e.xlsx").exists()
+
+
+def test_two_reminders_answered_in_reverse_order_each_on_its_own_certificate(db_stack: Stack,
+                                                                              db_stack_db: Database) -> None:
+    today = local_now().date()
+    user, tax = f"rem2-{uuid.uuid4().hex}", "0100109106"
+    numbers = {}
+    for product, days in (("Trà mãng cầu Tân Lập", 30), ("Mắm tôm Cà Mau", 7)):
+        number = f"{uuid.uuid4().int % 100000}/GCN-UBND"
+        numbers[product] = number
+        certificates.upsert(db_stack_db, [{
+            "number": number, "product_name": product, "holder_name": "HTX Tân Lập", "holder_tax_code": tax,
+            "star_rating": 3, "issuing_authority": "UBND TP. Hồ Chí Minh", "decision_number": None,
+            "issue_date": today - dt.timedelta(days=1095 - days), "expiry_date": today + dt.timedelta(days=days),
+            "status": "expiring",
+        }])
+        assert certificates.link(db_stack_db, "rest", user, number, tax)
+    pushed = []
+
+    async def channel_push(channel: str, uid: str, messages: list) -> None:
+        pushed.append(messages)
+
+    async def one_cycle() -> None:
+        rasa = AsyncRasaClient(db_stack.rasa_url, jwt_secret=db_stack.secrets["RASA_JWT_SECRET"])
+        try:
+            await ReminderCycle(db_stack_db, RasaReminderPush(rasa, channel_push), Schedule())(
+                dt.datetime.combine(today, dt.time(9), tzinfo=VIETNAM))
+        finally:
+            await rasa.close()
+
+    asyncio.run(one_cycle())
+    assert len(pushed) == 2 and all(len(messages) == 1 for messages in pushed)  # the two reminders, nothing else
+    about = {}
+    for [message] in pushed:
+        product = next(p for p in numbers if p in message["text"])
+        about[product] = {b["title"]: b["payload"] for b in message["buttons"]}
+        assert all(numbers[product] in payload for payload in about[product].values())
+    first, second = [next(p for p in numbers if p in messages[0]["text"]) for messages in pushed]
+    with RasaClient(db_stack.rasa_url) as client:
+        def tap(payload: str) -> str:
+            return "".join(r.get("text") or "" for r in client.send(user, payload))
+
+        assert second in tap(about[second]["Không có nhu cầu gia hạn"])  # the second reminder first
+        assert first in tap(about[first]["Đăng ký đánh giá lại"])
+        # A hand-made button naming a certificate this chat is not linked to records nothing.
+        assert "không tìm thấy" in tap('/renewal_answer{"renewal_choice": "renew", "certificate_number": "1/GCN-X"}')
+    with db_stack_db.session() as session:
+        answers = dict(session.execute(
+            select(Certificate.product_name, RenewalRequest.choice).join(RenewalRequest.certificate)
+            .where(RenewalRequest.chat_user.has(user_id=user))).all())
+    assert answers == {second: "decline", first: "renew"}

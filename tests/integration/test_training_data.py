@@ -34,7 +34,9 @@ def test_every_domain_intent_has_at_least_40_examples():
     counts = {}
     for example in _training_examples():
         counts[example.get("intent")] = counts.get(example.get("intent"), 0) + 1
-    too_few = {i: counts.get(i, 0) for i in intents if counts.get(i, 0) < 40}
+    # Intents no one types: triggered by the bot process (EXTERNAL_*) or sent by a button (renewal_answer).
+    typed = [i for i in intents if not i.startswith("EXTERNAL_") and i != "renewal_answer"]
+    too_few = {i: counts.get(i, 0) for i in typed if counts.get(i, 0) < 40}
     assert not too_few
 
 
