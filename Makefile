@@ -4,10 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | sha256sum | cut -c1-12)
 
-.PHONY: run test chat eval model venv validate clean
+.PHONY: run test chat eval model venv validate clean cluster
 
 run: venv  ## train if the data changed, then start actions + Rasa (REST on localhost:5005)
 	$(PY) -m bot.stack
+
+cluster: venv  ## several processes behind nginx on this machine (DATABASE_URL=postgresql://…; docs/operations.md)
+	$(PY) -m bot.cluster
 
 test: venv  ## the whole test suite (trains the model once, cached by data hash)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -49,6 +49,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Rasa's SQL tracker store, with sessions bounded so that a turn's cost does not grow (rasa_server/tracker_store.py).
+TRACKER_STORE: Dict[str, object] = {"type": "rasa_server.tracker_store.CompactingSQLTrackerStore",
+                                    "max_session_events": 64}
+
+
 def tracker_store_config(database_url: Optional[str], var_dir: Path) -> Dict[str, object]:
     """Rasa's SQL tracker store settings for ``DATABASE_URL`` (SQLite otherwise).
 
@@ -60,7 +65,7 @@ def tracker_store_config(database_url: Optional[str], var_dir: Path) -> Dict[str
 
         url = make_url(database_url)
         config: Dict[str, object] = {
-            "type": "SQL",
+            **TRACKER_STORE,
             "dialect": "postgresql",
             "url": url.host or "localhost",
             "port": url.port or 5432,
@@ -71,7 +76,7 @@ def tracker_store_config(database_url: Optional[str], var_dir: Path) -> Dict[str
         if url.password:
             config["password"] = "${OCOP_TRACKER_PASSWORD}"
         return config
-    return {"type": "SQL", "dialect": "sqlite", "db": str(var_dir / "tracker.db")}
+    return {**TRACKER_STORE, "dialect": "sqlite", "db": str(var_dir / "tracker.db")}
 
 
 def lock_store_config(redis_url: Optional[str]) -> Optional[Dict[str, object]]:
@@ -176,12 +181,12 @@ class Stack:
         if self.redis_url and urlsplit(self.redis_url).password:
             env["OCOP_LOCK_PASSWORD"] = urlsplit(self.redis_url).password or ""
         python = sys.executable
-        self._spawn(
+        self.spawn(
             "actions",
             [python, "-m", "actions.server"],
             env,
         )
-        self._spawn(
+        self.spawn(
             "rasa",
             [
                 python, "-m", "rasa_server", "run",
@@ -194,10 +199,10 @@ class Stack:
             ],
             env,
         )
-        self._wait_ready(f"http://127.0.0.1:{self.action_port}/health", "actions", timeout)
-        self._wait_ready(f"{self.rasa_url}/status", "rasa", timeout, api_headers(self.secrets["RASA_JWT_SECRET"]))
+        self.wait_ready(f"http://127.0.0.1:{self.action_port}/health", "actions", timeout)
+        self.wait_ready(f"{self.rasa_url}/status", "rasa", timeout, api_headers(self.secrets["RASA_JWT_SECRET"]))
         if self.with_bot:
-            self._spawn("bot", [python, "-m", "bot"], env)
+            self.spawn("bot", [python, "-m", "bot"], env)
         return self
 
     def bot_env(self, **settings: str) -> Dict[str, str]:
@@ -206,7 +211,7 @@ class Stack:
                 "OCOP_VAR_DIR": str(self.var_dir), "OCOP_METRICS_PORT": str(free_port()), **self.secrets,
                 **settings}
 
-    def _spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:
+    def spawn(self, name: str, command: List[str], env: Dict[str, str]) -> None:
         output = None
         if self.log_dir is not None:
             self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -216,7 +221,7 @@ class Stack:
             command, cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
         )
 
-    def _wait_ready(self, url: str, name: str, timeout: float, headers: Optional[Dict[str, str]] = None) -> None:
+    def wait_ready(self, url: str, name: str, timeout: float, headers: Optional[Dict[str, str]] = None) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             process = self.processes[name]
