@@ -51,7 +51,7 @@ def free_port() -> int:
 
 # Rasa's SQL tracker store, with sessions bounded so that a turn's cost does not grow (rasa_server/tracker_store.py).
 TRACKER_STORE: Dict[str, object] = {"type": "rasa_server.tracker_store.CompactingSQLTrackerStore",
-                                    "max_session_events": 64}
+                                    "max_session_events": 32}
 
 
 def tracker_store_config(database_url: Optional[str], var_dir: Path) -> Dict[str, object]:

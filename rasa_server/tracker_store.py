@@ -15,20 +15,22 @@ Configured in the endpoints ``bot/stack.py`` writes::
 
     tracker_store:
       type: rasa_server.tracker_store.CompactingSQLTrackerStore
-      max_session_events: 64
+      max_session_events: 32
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Text
 
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import Query, Session
 
-DEFAULT_MAX_SESSION_EVENTS = 64
+DEFAULT_MAX_SESSION_EVENTS = 32
 
 
 class CompactingSQLTrackerStore(SQLTrackerStore):
@@ -37,6 +39,22 @@ class CompactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, max_session_events: Optional[int] = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_session_events = int(max_session_events or DEFAULT_MAX_SESSION_EVENTS)
+        events = self.SQLEvent.__table__
+        for index in (sa.Index("ix_events_sender_type_id", events.c.sender_id, events.c.type_name, events.c.id),
+                      sa.Index("ix_events_sender_id_id", events.c.sender_id, events.c.id)):
+            index.create(self.engine, checkfirst=True)
+
+    def _event_query(self, session: Session, sender_id: Text, fetch_events_from_all_sessions: bool) -> Query:
+        """The conversation's events from its latest ``session_started`` on, found by id through the indexes
+        above (Rasa's own query compares timestamps, reading every event the conversation ever had)."""
+        event = self.SQLEvent
+        query = session.query(event).filter(event.sender_id == sender_id)
+        if not fetch_events_from_all_sessions:
+            start = (session.query(sa.func.max(event.id))
+                     .filter(event.sender_id == sender_id, event.type_name == SessionStarted.type_name).scalar())
+            if start is not None:  # a plain range on the (sender_id, id) index
+                query = query.filter(event.id >= start)
+        return query.order_by(event.id)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if self._session_length(tracker) > self.max_session_events and self._at_turn_end(tracker):
