@@ -54,6 +54,7 @@ async def load(port: int, senders: int, seconds: float, tag: str, during=None) -
     """``senders`` producers asking one question after another for ``seconds``."""
     latencies: List[float] = []
     failures = 0
+    reasons: Dict[str, int] = {}
     deadline = time.monotonic() + seconds
 
     async def producer(index: int, client: httpx.AsyncClient) -> None:
@@ -68,8 +69,11 @@ async def load(port: int, senders: int, seconds: float, tag: str, during=None) -
                     latencies.append(time.perf_counter() - started)
                 else:
                     failures += 1
-            except httpx.HTTPError:
+                    reasons[f"HTTP {response.status_code} {response.text[:60]}"] = reasons.get(
+                        f"HTTP {response.status_code} {response.text[:60]}", 0) + 1
+            except httpx.HTTPError as error:
                 failures += 1
+                reasons[type(error).__name__] = reasons.get(type(error).__name__, 0) + 1
             turn += 1
 
     limits = httpx.Limits(max_connections=senders, max_keepalive_connections=senders)
@@ -79,7 +83,7 @@ async def load(port: int, senders: int, seconds: float, tag: str, during=None) -
             await asyncio.sleep(seconds / 3)
             during()
         await asyncio.gather(*tasks)
-    return {"turns": len(latencies), "failures": failures, "rate": len(latencies) / seconds,
+    return {"turns": len(latencies), "failures": failures, "reasons": reasons, "rate": len(latencies) / seconds,
             "p50": percentile([x * 1000 for x in latencies], 50) if latencies else 0,
             "p99": percentile([x * 1000 for x in latencies], 99) if latencies else 0}
 
@@ -110,23 +114,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ocop_bench"))
     args = parser.parse_args(argv)
     url = database(args.database_url)
-    with tempfile.TemporaryDirectory() as tmp:
-        cluster = Cluster(Path(tmp), url, os.environ.get("REDIS_URL", DEFAULT_REDIS), ensure_model()).start()
-        try:
-            asyncio.run(load(RASA_PORTS[0], args.senders, 5, "warm"))
-            one = asyncio.run(load(RASA_PORTS[0], args.senders, args.seconds, f"one{int(time.time())}"))
-            both = asyncio.run(load(BALANCED_RASA, args.senders, args.seconds, f"two{int(time.time())}"))
-            victim = cluster.processes.processes[f"rasa-{RASA_PORTS[1]}"]
-            tag = f"kill{int(time.time())}"
-            killed = asyncio.run(load(BALANCED_RASA, args.senders, args.seconds, tag,
-                                      during=lambda: os.killpg(victim.pid, signal.SIGKILL)))
-            mixed = interleaved(url, tag)
-        finally:
-            cluster.stop()
+    tmp = tempfile.mkdtemp(prefix="ocop-cluster-")  # kept: the logs are in {tmp}/cluster/logs
+    cluster = Cluster(Path(tmp), url, os.environ.get("REDIS_URL", DEFAULT_REDIS), ensure_model()).start()
+    try:
+        asyncio.run(load(RASA_PORTS[0], args.senders, 5, "warm"))
+        one = asyncio.run(load(RASA_PORTS[0], args.senders, args.seconds, f"one{int(time.time())}"))
+        both = asyncio.run(load(BALANCED_RASA, args.senders, args.seconds, f"two{int(time.time())}"))
+        victim = cluster.processes.processes[f"rasa-{RASA_PORTS[1]}"]
+        tag = f"kill{int(time.time())}"
+        killed = asyncio.run(load(BALANCED_RASA, args.senders, args.seconds, tag,
+                                  during=lambda: os.killpg(victim.pid, signal.SIGKILL)))
+        mixed = interleaved(url, tag)
+    finally:
+        cluster.stop()
     for label, result in (("one Rasa server (5105)", one), ("two Rasa servers through nginx (5005)", both),
                           ("through nginx, one server killed a third of the way", killed)):
         print(f"{label}: {result['rate']:.1f} turns/s, p50 {result['p50']:.0f} ms, p99 {result['p99']:.0f} ms, "
-              f"{result['turns']} answered, {result['failures']} refused/failed")
+              f"{result['turns']} answered, {result['failures']} refused/failed {result['reasons'] or ''}")
+    print(f"logs: {tmp}/cluster/logs")
     ratio = both["rate"] / one["rate"] if one["rate"] else 0
     print(f"two servers / one: {ratio:.2f}x (bar ≥ 1.5x: {'reached' if ratio >= 1.5 else 'NOT reached'}); "
           f"conversations with interleaved turns after the kill: {mixed}")

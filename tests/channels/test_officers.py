@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from bot import officers
+from bot import cli, officers
 from ocop.storage import handoffs
 from ocop.storage import officers as officer_list
 from ocop.storage.db import Database
@@ -25,7 +25,7 @@ def say(db: Database, text: str, who=OFFICER) -> list:
     return officers.handle(db, *who, text)
 
 
-def test_a_draft_is_confirmed_after_a_restart_and_only_once(db: Database) -> None:
+def test_a_draft_is_confirmed_after_a_restart_and_only_once(db: Database, monkeypatch, capsys) -> None:
     setup(db)
     [draft] = say(db, "/broadcast@ocop_bot\nHội chợ OCOP ngày 05/12/2026.")
     assert "tới 3 người" in draft["text"]
@@ -36,6 +36,10 @@ def test_a_draft_is_confirmed_after_a_restart_and_only_once(db: Database) -> Non
         [done] = say(restarted, send)
         announcement_id = re.search(r"thông báo số (\d+)", done["text"]).group(1)
         assert f"ocop broadcast-report {announcement_id}" in done["text"] and "cho 3 người" in done["text"]
+        suggested = re.search(r"ocop (broadcast-report \d+)", done["text"]).group(1).split()
+        monkeypatch.setenv("DATABASE_URL", db.url)
+        assert cli.main(suggested) == 0  # the command the bot suggests runs
+        assert "pending\t3" in capsys.readouterr().out
         assert "hết hiệu lực" in say(restarted, send)[0]["text"]  # a second tap sends nothing
     finally:
         restarted.dispose()
