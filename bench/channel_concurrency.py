@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import List, Optional, Sequence
 
 from bench.nlu_eval import percentile
-from bot.model_cache import ROOT, ensure_model
+from bench.telegram_stack import telegram_stack
 from bot.rasa_client import AsyncRasaClient
 from bot.stack import Stack
 from fakes.fake_telegram import FakeTelegram
@@ -51,25 +48,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--send-delay", type=float, default=0.25)
     args = parser.parse_args(argv)
     fake = FakeTelegram(send_delay=args.send_delay).start()
-    with tempfile.TemporaryDirectory() as tmp:
-        stack = Stack.isolated(Path(tmp), ensure_model()).start()
-        env = stack.bot_env(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.base_url)
-        bot = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
-                               stdout=open(Path(tmp) / "bot.log", "wb"), stderr=subprocess.STDOUT)
-        try:
-            fake.user_says(1, "xin chào")
-            fake.wait_for_messages(1, 1, timeout=120)
-            rate = asyncio.run(rasa_rate(stack, args.chats))
-            chats = list(range(50_000, 50_000 + args.chats))
-            queued = time.monotonic()
-            fake.users_say([(chat, QUESTION) for chat in chats])
-            per_chat: List[float] = [fake.wait_for_messages(chat, 1, timeout=300)[0]["_received_at"] - queued
-                                     for chat in chats]
-        finally:
-            bot.terminate()
-            bot.wait(30)
-            stack.stop()
-            fake.stop()
+    with telegram_stack(fake) as stack:
+        rate = asyncio.run(rasa_rate(stack, args.chats))
+        chats = list(range(50_000, 50_000 + args.chats))
+        queued = time.monotonic()
+        fake.users_say([(chat, QUESTION) for chat in chats])
+        per_chat: List[float] = [fake.wait_for_messages(chat, 1, timeout=300)[0]["_received_at"] - queued
+                                 for chat in chats]
     everything = max(per_chat)
     bar = 1.3 * args.chats / rate
     print(f"Rasa alone: {args.chats} questions at once in {args.chats / rate:.2f} s = {rate:.1f} turns/s")

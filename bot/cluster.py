@@ -24,7 +24,6 @@ import argparse
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Dict, Optional, Sequence
 
 from bot.model_cache import ROOT, ensure_model, rasa_env
 from bot.rasa_client import api_headers
-from bot.stack import SECRETS, Stack, write_endpoints
+from bot.stack import SECRETS, Stack, run_until_stopped, write_endpoints
 from ocop import logs
 from ocop.settings import get_settings
 from ocop.storage.db import Database
@@ -146,20 +145,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
     cluster = Cluster(settings.var_dir, settings.database_url, redis_url, ensure_model())
 
-    def _stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
-    try:
-        cluster.start()
-        print(f"OCOP Assistant cluster is running: REST channel http://127.0.0.1:{BALANCED_RASA}/webhooks/rest/webhook "
-              f"through nginx to Rasa on {', '.join(map(str, RASA_PORTS))} (Ctrl-C to stop)", flush=True)
-        return cluster.processes.wait()
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        cluster.stop()
+    return run_until_stopped(cluster.start, cluster.processes.wait, cluster.stop,
+                             f"OCOP Assistant cluster is running: REST channel "
+                             f"http://127.0.0.1:{BALANCED_RASA}/webhooks/rest/webhook through nginx to Rasa on "
+                             f"{', '.join(map(str, RASA_PORTS))} (Ctrl-C to stop)")
 
 
 if __name__ == "__main__":

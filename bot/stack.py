@@ -25,7 +25,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 from urllib.parse import urlsplit
 
 import yaml
@@ -287,6 +287,15 @@ def main() -> int:
         redis_url=settings.redis_url,
     )
 
+    return run_until_stopped(stack.start, stack.wait, stack.stop,
+                             f"OCOP Assistant is running: REST channel {stack.rasa_url}/webhooks/rest/webhook "
+                             f"(Ctrl-C to stop; 'make chat' in another terminal to talk to it)")
+
+
+def run_until_stopped(start: Callable[[], object], wait: Callable[[], int], stop: Callable[[], None],
+                      banner: str) -> int:
+    """Start, say ``banner``, and supervise until a child exits or SIGINT/SIGTERM; always stop everything."""
+
     def _stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
@@ -295,17 +304,13 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     try:
-        stack.start()
-        print(
-            f"OCOP Assistant is running: REST channel {stack.rasa_url}/webhooks/rest/webhook "
-            f"(Ctrl-C to stop; 'make chat' in another terminal to talk to it)",
-            flush=True,
-        )
-        return stack.wait()
+        start()
+        print(banner, flush=True)
+        return wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        stack.stop()
+        stop()
 
 
 if __name__ == "__main__":
