@@ -31,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import Query, Session
 
 DEFAULT_MAX_SESSION_EVENTS = 32
+CHECKPOINT = "ocop_checkpoint"  # in the metadata of the user message a checkpoint repeats
 
 
 class CompactingSQLTrackerStore(SQLTrackerStore):
@@ -85,7 +86,8 @@ def checkpoint(tracker: DialogueStateTracker) -> List[Event]:
     last_user = tracker.get_last_event_for(UserUttered)
     if last_user is not None:  # the idle time is measured from it
         events.append(UserUttered(last_user.text, last_user.intent, last_user.entities, last_user.parse_data,
-                                  timestamp=now, input_channel=last_user.input_channel))
+                                  timestamp=now, input_channel=last_user.input_channel,
+                                  metadata={**(last_user.metadata or {}), CHECKPOINT: True}))
     events.extend(SlotSet(name, value, timestamp=now) for name, value in tracker.current_slot_values().items()
                   if value is not None)
     loop = tracker.active_loop_name

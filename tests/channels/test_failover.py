@@ -8,6 +8,7 @@ copy each chat gets.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections import Counter
 from typing import Dict, Optional
@@ -25,7 +26,8 @@ from ocop.storage.models import BroadcastDelivery, ChatUser
 from tests.channels.bot_process import bot_process
 
 TEXT = "Thông báo thử chuyển quyền: hội chợ OCOP ngày 05/12/2026."
-RECIPIENTS = 300
+# 300 in the suite; FAILOVER_RECIPIENTS=2000 gives the measurement of docs/benchmarks.md.
+RECIPIENTS = int(os.environ.get("FAILOVER_RECIPIENTS", "300"))
 
 
 def leader_of(ports: Dict[str, int]) -> Optional[str]:
@@ -66,7 +68,7 @@ def test_the_standby_finishes_an_announcement_when_the_leader_dies(stack: Stack,
             leader = wait_for(lambda: leader_of(ports), 120)
             announcement_id, size = announcements.create(stack_db, TEXT, Audience(), "test")
             assert size >= RECIPIENTS
-            wait_for(lambda: len([m for m in fake.sent if m.get("text") == TEXT]) >= 60, 60)
+            wait_for(lambda: len([m for m in fake.sent if m.get("text") == TEXT]) >= RECIPIENTS // 5, 120)
             {"a": a, "b": b}[leader].kill()  # kill -9 in the middle of the announcement
             killed = time.monotonic()
             standby = "b" if leader == "a" else "a"
@@ -79,7 +81,7 @@ def test_the_standby_finishes_an_announcement_when_the_leader_dies(stack: Stack,
                         BroadcastDelivery.announcement_id == announcement_id,
                         BroadcastDelivery.status.in_(("pending", "failed", "sending")))).scalar_one()
 
-            wait_for(finished, 120)
+            wait_for(finished, 120 + RECIPIENTS / 30)
     finally:
         fake.stop()
     report = announcements.report(stack_db, announcement_id)

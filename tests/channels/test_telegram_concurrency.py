@@ -16,6 +16,7 @@ from sqlalchemy import text as sql
 
 from bot.stack import Stack
 from fakes.fake_telegram import FakeTelegram
+from rasa_server.tracker_store import CHECKPOINT
 from tests.channels.bot_process import bot_process
 from tests.integration.test_preregistration import history_of
 
@@ -40,7 +41,8 @@ def user_texts(stack: Stack, sender: str) -> List[str]:
         with history.engine.connect() as connection:
             rows = connection.execute(sql("SELECT data FROM events WHERE sender_id = :s AND type_name = 'user' "
                                           "ORDER BY id"), {"s": sender}).scalars()
-            return [json.loads(data)["text"] for data in rows]
+            return [event["text"] for event in map(json.loads, rows)
+                    if not (event.get("metadata") or {}).get(CHECKPOINT)]  # not the repeats of checkpoints
     finally:
         history.dispose()
 

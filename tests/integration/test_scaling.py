@@ -19,6 +19,7 @@ from sqlalchemy import text as sql
 
 from bot.rasa_client import RasaClient
 from bot.stack import Stack, free_port
+from rasa_server.tracker_store import CHECKPOINT
 from tests.integration.test_preregistration import history_of
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -35,18 +36,13 @@ def stored_events(stack: Stack, sender: str) -> List[dict]:
 
 
 def turns(events: List[dict]) -> List[List[dict]]:
-    """The events split at each user message; the checkpoint sessions of rasa_server/tracker_store.py
-    (session_started … action_listen, repeating the last message) are left out."""
+    """The events split at each user message; the user message a checkpoint of rasa_server/tracker_store.py
+    repeats is left out."""
     split: List[List[dict]] = []
-    in_checkpoint = False
     for event in events:
-        if event["event"] == "session_started" or event.get("name") == "action_session_start":
-            in_checkpoint = True
-        elif in_checkpoint:
-            in_checkpoint = not (event["event"] == "action" and event.get("name") == "action_listen")
-        elif event["event"] == "user":
-            split.append([event])
-        elif split:
+        if event["event"] == "user" and not (event.get("metadata") or {}).get(CHECKPOINT):
+            split.append([])
+        if split:
             split[-1].append(event)
     return split
 
@@ -78,5 +74,6 @@ def test_two_rasa_servers_never_interleave_one_conversation(trained_model, tmp_p
     conversation = turns(stored_events(first, f"rest:{sender}"))
     assert sorted(turn[0]["text"] for turn in conversation) == sorted(messages)
     for turn in conversation:  # one user message, its actions, then listening again: nothing in between
-        assert [e for e in turn if e["event"] == "user"] == [turn[0]]
+        real = [e for e in turn if e["event"] == "user" and not (e.get("metadata") or {}).get(CHECKPOINT)]
+        assert real == [turn[0]]
         assert turn[-1]["event"] == "action" and turn[-1]["name"] == "action_listen", turn
