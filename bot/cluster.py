@@ -71,8 +71,7 @@ def ensure_nginx() -> str:
 
 def endpoints_file(path: Path, database_url: str, redis_url: str) -> Path:
     """The endpoints every Rasa server of the cluster uses: actions through nginx, PostgreSQL, Redis."""
-    written = write_endpoints(BALANCED_ACTIONS, path.parent, database_url, redis_url)
-    return written if written == path else Path(shutil.move(str(written), path))
+    return write_endpoints(BALANCED_ACTIONS, path.parent, database_url, redis_url, path)
 
 
 class Cluster:

@@ -12,10 +12,10 @@ and one per second per chat, shared by ``workers`` concurrent tasks. While
 ``RetryLater`` from a channel (Telegram's 429 ``retry_after``) delays that
 delivery, and pauses every send of the sender for ``retry_after`` (Telegram's
 flood limit is the bot's, not one chat's: sending on to other chats during
-the pause only earns more 429s). Sends are spaced a little more than
-``1 / rate`` apart, and right before each push the times of the last
-``rate`` pushes are checked, so that no 1-second window holds more than
-``rate`` whatever the database and the scheduler's delays.
+the pause only earns more 429s). Sends are spaced ``1 / rate`` apart, and
+right before each push the times of the last ``rate`` pushes are checked,
+so that no 1-second window holds more than ``rate`` whatever the database
+and the scheduler's delays.
 Other failures are retried with backoff, and a user who blocked the bot is
 marked and skipped (``ocop/outbox.py``).
 """
@@ -36,7 +36,6 @@ from ocop.outbox import Outbox, RetryLater
 logger = logging.getLogger(__name__)
 
 WINDOW = 1.001  # seconds: at most ``rate`` pushes start within any window this long (a little over 1 s)
-SPACING_MARGIN = 1.001  # sends 0.1% further apart than 1/rate: a closed 1-s window never holds rate + 1
 BATCH = 500
 
 Push = Callable[[str, str, Messages], Awaitable[None]]  # channel, user id, messages
@@ -66,7 +65,7 @@ class AnnouncementSender:
             now = time.monotonic()
             slot = max(self._next_slot, self._paused_until, now,
                        self._last_by_chat.get(chat_user_id, 0.0) + self.per_chat_interval)
-            self._next_slot = slot + SPACING_MARGIN / self.rate
+            self._next_slot = slot + 1.0 / self.rate
             self._last_by_chat[chat_user_id] = slot
             if slot > now:
                 await asyncio.sleep(slot - now)

@@ -97,7 +97,7 @@ def lock_store_config(redis_url: Optional[str]) -> Optional[Dict[str, object]]:
 
 
 def write_endpoints(action_port: int, var_dir: Path, database_url: Optional[str],
-                    redis_url: Optional[str] = None) -> Path:
+                    redis_url: Optional[str] = None, path: Optional[Path] = None) -> Path:
     """A copy of endpoints.yml for this run: action server port and secret, tracker store, lock store.
 
     Secrets are not written to disk: Rasa reads them from its environment
@@ -113,8 +113,8 @@ def write_endpoints(action_port: int, var_dir: Path, database_url: Optional[str]
     lock_store = lock_store_config(redis_url)
     if lock_store is not None:
         endpoints["lock_store"] = lock_store
-    var_dir.mkdir(parents=True, exist_ok=True)
-    path = var_dir / f"endpoints-{action_port}.yml"
+    path = path or var_dir / f"endpoints-{action_port}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(endpoints, allow_unicode=True), encoding="utf-8")
     return path
 
