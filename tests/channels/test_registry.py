@@ -30,3 +30,23 @@ def test_a_push_to_a_channel_not_running_here_is_unavailable(db: Database) -> No
     channels = build(db, Settings(database_url=db.url, telegram=BotApiSettings(token="123:TEST")))
     with pytest.raises(ChannelUnavailable):
         asyncio.run(channels.push("rest", "someone", [{"text": "Thông báo"}]))
+
+
+def test_an_unreachable_platform_stops_nothing_and_its_pushes_wait(db: Database) -> None:
+    from fakes.fake_telegram import FakeTelegram
+
+    fake = FakeTelegram()  # not started yet: its port refuses connections
+    fake.start()
+    base_url = fake.base_url
+    fake.stop()
+    channels = build(db, Settings(database_url=db.url,
+                                  telegram=BotApiSettings(token=fake.token, api_base_url=base_url)))
+    channels.retry_seconds = 0.2
+
+    async def scenario() -> None:
+        await channels.start(receive=False)  # does not raise: the process keeps running
+        with pytest.raises(ChannelUnavailable):  # a reminder waits, uses up no attempt
+            await channels.push("telegram", "1", [{"text": "Nhắc hạn"}])
+        await channels.stop()
+
+    asyncio.run(scenario())
