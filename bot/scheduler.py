@@ -3,10 +3,13 @@
 Timezone Asia/Ho_Chi_Minh. Reminder jobs (all run ``reminder_job``):
 
 * ``daily-reminders``: every day at 07:30, a full reminder cycle;
-* ``reminder-retries``: every 15 minutes, a cycle too (it pushes only what is
+* ``reminder-retries``: every quarter hour on the clock, a cycle too (it pushes only what is
   due: retries after a failure, reminders that waited for the end of quiet
   hours);
 * ``startup-catch-up``: once at start-up, after downtime.
+
+``knowledge-review``: on the 1st of every month at 08:00, the answers of the
+knowledge base due for a check, to the officers (``bot/knowledge_notice.py``).
 
 Privacy jobs (``ocop/retention.py``), in worker threads:
 
@@ -17,8 +20,8 @@ Privacy jobs (``ocop/retention.py``), in worker threads:
   old numbered options and seen update ids, ``ocop.storage.chat_state``).
 
 A cycle (``ReminderCycle``) is ``ocop.reminders.run_cycle``, synchronous
-database work, in a worker thread; each push it makes is handed back to the
-event loop (``RasaReminderPush``: Rasa, then the channel). One cycle at a
+database work, in worker threads (``PUSH_WORKERS`` reminders in flight at once);
+each push it makes is handed back to the event loop (``RasaReminderPush``: Rasa, then the channel). One cycle at a
 time. The job store keeps only the job's name, so the running process binds
 its cycle here at start-up (``build_scheduler``).
 """
@@ -47,7 +50,9 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 JOB = "bot.scheduler:reminder_job"
 ERASURE_JOB = "bot.scheduler:erasure_job"
 RETENTION_JOB = "bot.scheduler:retention_job"
+KNOWLEDGE_JOB = "bot.scheduler:knowledge_job"
 PUSH_TIMEOUT = 120.0  # seconds; a push still running then may have arrived: never repeated
+PUSH_WORKERS = 8  # reminders in flight at once: Rasa and the platform answer in parallel, the Pacer sets the rate
 STOPPING_RETRY = 60.0  # seconds; reminders left when the process stops wait this long, attempt not counted
 
 ReminderPush = Callable[[DueReminder], Awaitable[None]]
@@ -69,7 +74,8 @@ class ReminderCycle:
         async with self._lock:
             self._loop = asyncio.get_running_loop()
             self._running = asyncio.ensure_future(
-                asyncio.to_thread(reminders.run_cycle, self.db, self._push_from_thread, self.schedule, now))
+                asyncio.to_thread(reminders.run_cycle, self.db, self._push_from_thread, self.schedule, now,
+                                  PUSH_WORKERS))
             return await asyncio.shield(self._running)
 
     def _push_from_thread(self, reminder: DueReminder) -> None:
@@ -113,6 +119,7 @@ class PrivacyJobs:
 
 _cycle: Optional[ReminderCycle] = None
 _privacy: Optional[PrivacyJobs] = None
+_knowledge: Optional[Callable[[], Awaitable[int]]] = None
 
 
 async def reminder_job() -> None:
@@ -135,10 +142,17 @@ async def retention_job() -> None:
         await _privacy.purge_expired()
 
 
-def build_scheduler(db: Database, cycle: ReminderCycle, privacy: Optional[PrivacyJobs] = None) -> AsyncIOScheduler:
+async def knowledge_job() -> None:
+    """The knowledge review to the officers (``bot/knowledge_notice.py``)."""
+    if _knowledge is not None:
+        await _knowledge()
+
+
+def build_scheduler(db: Database, cycle: ReminderCycle, privacy: Optional[PrivacyJobs] = None,
+                    knowledge_notice: Optional[Callable[[], Awaitable[int]]] = None) -> AsyncIOScheduler:
     """The scheduler with its jobs; ``start()`` it on the running event loop."""
-    global _cycle, _privacy
-    _cycle, _privacy = cycle, privacy
+    global _cycle, _privacy, _knowledge
+    _cycle, _privacy, _knowledge = cycle, privacy, knowledge_notice
     scheduler = AsyncIOScheduler(
         # APScheduler 3 needs a 1.x-style engine of its own (it calls ``engine.execute``).
         jobstores={"default": SQLAlchemyJobStore(url=db.url, tablename="apscheduler_jobs")},
@@ -146,11 +160,15 @@ def build_scheduler(db: Database, cycle: ReminderCycle, privacy: Optional[Privac
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
     )
     scheduler.add_job(JOB, "cron", hour=7, minute=30, id="daily-reminders", replace_existing=True)
-    scheduler.add_job(JOB, "interval", minutes=15, id="reminder-retries", replace_existing=True)
+    # On the clock (:00, :15, :30, :45), so that a restart does not postpone the next tick as an interval would.
+    scheduler.add_job(JOB, "cron", minute="*/15", id="reminder-retries", replace_existing=True)
     scheduler.add_job(JOB, id="startup-catch-up", replace_existing=True)  # after downtime
     if privacy is not None:
         scheduler.add_job(ERASURE_JOB, "interval", minutes=1, id="conversation-erasures", replace_existing=True)
         scheduler.add_job(RETENTION_JOB, "cron", hour=3, minute=15, id="conversation-retention",
                           replace_existing=True)
         scheduler.add_job(RETENTION_JOB, id="startup-retention", replace_existing=True)
+    if knowledge_notice is not None:
+        scheduler.add_job(KNOWLEDGE_JOB, "cron", day=1, hour=8, minute=0, id="knowledge-review",
+                          replace_existing=True)
     return scheduler

@@ -6,16 +6,12 @@ push and finished after it, so a crash never gives anyone a second copy (a
 row left in ``sending`` becomes ``unconfirmed`` at the next start). Database
 work runs in worker threads; the pushes go through the channels' ``push``.
 
-Limits: ``Settings.broadcast_rate`` messages per second overall (default 25)
-and one per second per chat, shared by ``workers`` concurrent tasks. While
+Limits: the worker's ``Pacer`` (``bot/pacing.py``), shared with the
+reminders: ``Settings.broadcast_rate`` messages per second overall (default
+25) and one per second per chat, for ``workers`` concurrent tasks. While
 ``quiet()`` says it is the quiet hours, only urgent announcements go out. A
 ``RetryLater`` from a channel (Telegram's 429 ``retry_after``) delays that
-delivery, and pauses every send of the sender for ``retry_after`` (Telegram's
-flood limit is the bot's, not one chat's: sending on to other chats during
-the pause only earns more 429s). Sends are spaced ``1 / rate`` apart, and
-right before each push the times of the last ``rate`` pushes are checked,
-so that no 1-second window holds more than ``rate`` whatever the database
-and the scheduler's delays.
+delivery and pauses every send of the bot for ``retry_after``.
 Other failures are retried with backoff, and a user who blocked the bot is
 marked and skipped (``ocop/outbox.py``).
 """
@@ -23,19 +19,17 @@ marked and skipped (``ocop/outbox.py``).
 from __future__ import annotations
 
 import asyncio
-import collections
 import datetime as dt
 import logging
-import time
-from typing import Awaitable, Callable, Deque, Dict, Iterator, Optional, Tuple
+from typing import Awaitable, Callable, Iterator, Optional, Tuple
 
+from bot.pacing import Pacer
 from bot.rasa_client import Messages
 from ocop.announcements import DueAnnouncement, urgent_only
 from ocop.outbox import Outbox, RetryLater
 
 logger = logging.getLogger(__name__)
 
-WINDOW = 1.001  # seconds: at most ``rate`` pushes start within any window this long (a little over 1 s)
 BATCH = 500
 
 Push = Callable[[str, str, Messages], Awaitable[None]]  # channel, user id, messages
@@ -44,65 +38,32 @@ Push = Callable[[str, str, Messages], Awaitable[None]]  # channel, user id, mess
 class AnnouncementSender:
     """Pushes due announcement copies, oldest first, within the rate limits."""
 
-    def __init__(self, box: Outbox[DueAnnouncement], push: Push, rate: float, per_chat_interval: float = 1.0,
-                 workers: int = 4, quiet: Callable[[], bool] = lambda: False) -> None:
+    def __init__(self, box: Outbox[DueAnnouncement], push: Push, rate: float = 25.0, per_chat_interval: float = 1.0,
+                 workers: int = 4, quiet: Callable[[], bool] = lambda: False, pacer: Optional[Pacer] = None) -> None:
         self.box = box
         self.quiet = quiet
         self.push = push
-        self.rate = rate
-        self.per_chat_interval = per_chat_interval
+        self.pacer = pacer or Pacer(rate, per_chat_interval)
         self.workers = workers
-        self._next_slot = time.monotonic()
-        self._last_by_chat: Dict[int, float] = {}
-        self._paused_until = 0.0
-        self._recent: Deque[float] = collections.deque(maxlen=max(1, int(rate)))  # the latest sends' times
         self._stopping = asyncio.Event()  # set: finish the pushes in flight, claim nothing more
-
-    async def _wait_turn(self, chat_user_id: int) -> None:
-        """Reserve the next send slot (overall rate, one per chat per interval) and sleep until it;
-        a pause that began meanwhile (a 429) is waited out with a new slot."""
-        while True:
-            now = time.monotonic()
-            slot = max(self._next_slot, self._paused_until, now,
-                       self._last_by_chat.get(chat_user_id, 0.0) + self.per_chat_interval)
-            self._next_slot = slot + 1.0 / self.rate
-            self._last_by_chat[chat_user_id] = slot
-            if slot > now:
-                await asyncio.sleep(slot - now)
-            if time.monotonic() >= self._paused_until:
-                return
-
-    async def _fit_window(self) -> None:
-        """Right before a push: wait until the last ``rate`` pushes leave room in the past second."""
-        while True:
-            now = time.monotonic()
-            if len(self._recent) < (self._recent.maxlen or 1) or now - self._recent[0] >= WINDOW:
-                self._recent.append(now)
-                return
-            await asyncio.sleep(self._recent[0] + WINDOW - now)
-
-    def _slow_down(self, error: RetryLater) -> None:
-        """A flood limit (429) pauses every send for ``retry_after``."""
-        self._paused_until = max(self._paused_until, time.monotonic() + error.seconds)
-        self._next_slot = max(self._next_slot, self._paused_until)
 
     async def _push_one(self, delivery_id: int, chat_user_id: int) -> bool:
         # Wait for the slot first and claim right before pushing: a crash then
         # leaves at most the few messages in flight unconfirmed.
-        await self._wait_turn(chat_user_id)
+        await self.pacer.turn(chat_user_id)
         if self._stopping.is_set():
             return False
         claimed = await asyncio.to_thread(self.box.claim, delivery_id)
         if claimed is None:
             return False
         error: Optional[BaseException] = None
-        await self._fit_window()
+        await self.pacer.window()
         try:
             await self.push(claimed.channel, claimed.user_id, [{"text": claimed.text}])
         except Exception as exc:  # recorded, retried or marked
             error = exc
             if isinstance(exc, RetryLater):
-                self._slow_down(exc)
+                self.pacer.pause(exc.seconds)
         await asyncio.to_thread(self.box.finish, delivery_id, error, dt.datetime.now(dt.timezone.utc))
         return True
 

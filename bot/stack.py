@@ -79,6 +79,9 @@ def tracker_store_config(database_url: Optional[str], var_dir: Path) -> Dict[str
     return {**TRACKER_STORE, "dialect": "sqlite", "db": str(var_dir / "tracker.db")}
 
 
+LOCK_STORE = "rasa_server.lock_store.AtomicRedisLockStore"  # Rasa's Redis lock store, changed atomically
+
+
 def lock_store_config(redis_url: Optional[str]) -> Optional[Dict[str, object]]:
     """Rasa's Redis lock store for ``REDIS_URL``: one conversation handled by one Rasa server at a time,
     whichever server the load balancer chose. None without it (Rasa's in-memory lock: one server only).
@@ -88,7 +91,7 @@ def lock_store_config(redis_url: Optional[str]) -> Optional[Dict[str, object]]:
     if not redis_url:
         return None
     url = urlsplit(redis_url)
-    config: Dict[str, object] = {"type": "redis", "url": url.hostname or "127.0.0.1", "port": url.port or 6379,
+    config: Dict[str, object] = {"type": LOCK_STORE, "url": url.hostname or "127.0.0.1", "port": url.port or 6379,
                                  "db": int((url.path or "/0").strip("/") or 0), "key_prefix": "ocop",
                                  "use_ssl": url.scheme == "rediss"}
     if url.password:

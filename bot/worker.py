@@ -20,6 +20,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot import metrics
 from bot.channels.registry import Channels
+from bot.knowledge_notice import KnowledgeNotice
+from bot.pacing import Pacer
 from bot.rasa_client import AsyncRasaClient
 from bot.reminder_push import RasaReminderPush
 from bot.scheduler import PrivacyJobs, ReminderCycle, build_scheduler
@@ -78,13 +80,15 @@ class Worker:
             lambda: reminders.outbox(self.db).reconcile() + announcements.outbox(self.db).reconcile())
         if unconfirmed:
             logger.warning("%d message(s) interrupted by the last leader will not be sent twice", unconfirmed)
-        sender = AnnouncementSender(announcements.outbox(self.db), self.channels.push, self.settings.broadcast_rate,
+        pacer = Pacer(self.settings.broadcast_rate)  # one sending budget for announcements and reminders
+        sender = AnnouncementSender(announcements.outbox(self.db), self.channels.push, pacer=pacer,
                                     quiet=lambda: self.schedule.is_quiet(dt.datetime.now(dt.timezone.utc)))
         self._stop_sending = asyncio.Event()
         self._sending = asyncio.create_task(sender.run(self._stop_sending), name="announcements")
-        self._cycle = ReminderCycle(self.db, RasaReminderPush(self.rasa, self.channels.push), self.schedule)
+        self._cycle = ReminderCycle(self.db, RasaReminderPush(self.rasa, self.channels.push, pacer), self.schedule)
         self._scheduler = build_scheduler(
-            self.db, self._cycle, PrivacyJobs(self.db, self.history, self.settings.conversation_retention_days))
+            self.db, self._cycle, PrivacyJobs(self.db, self.history, self.settings.conversation_retention_days),
+            KnowledgeNotice(self.db, self.settings, self.channels.push))
         self._scheduler.start()
         metrics.LEADER.set(1)
         logger.info("Leading: scheduler and announcement sender running")

@@ -12,7 +12,8 @@ the expiry day by default). One cycle (``run_cycle``):
 3. ``deliver``: outside the quiet hours (21:00–07:00 Vietnamese time by
    default), each due row goes through the outbox (``ocop/outbox.py``):
    claimed, pushed through ``push``, finished; failures are retried with
-   backoff, a user who blocked the bot is skipped from then on.
+   backoff, a user who blocked the bot is skipped from then on. Several
+   worker threads may share the due rows; a claim is won by one of them.
 
 ``outbox(db).reconcile()`` runs once at start-up, before the first cycle.
 """
@@ -21,6 +22,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Text, Tuple
 
@@ -73,6 +77,7 @@ class DueReminder:
     star_rating: int
     expiry_date: dt.date
     offset_days: int
+    chat_user_id: int
 
 
 Push = Callable[[DueReminder], None]
@@ -81,7 +86,7 @@ Push = Callable[[DueReminder], None]
 def _describe(row: ReminderDelivery) -> DueReminder:
     certificate, user = row.certificate, row.chat_user
     return DueReminder(row.id, user.channel, user.user_id, certificate.number, certificate.product_name,
-                       certificate.star_rating, certificate.expiry_date, row.offset_days)
+                       certificate.star_rating, certificate.expiry_date, row.offset_days, row.chat_user_id)
 
 
 def outbox(db: Database) -> Outbox[DueReminder]:
@@ -166,29 +171,42 @@ def _utcnow() -> dt.datetime:
 
 
 def deliver(db: Database, push: Push, now: dt.datetime, schedule: Schedule,
-            clock: Optional[Callable[[], dt.datetime]] = None) -> Dict[Text, int]:
-    """Push every due reminder once; counts per outcome. Quiet hours are checked before each
-    push, on ``clock`` (the real time in production; ``now`` throughout when no clock is given)."""
-    outcome: Dict[Text, int] = {}
+            clock: Optional[Callable[[], dt.datetime]] = None, workers: int = 1) -> Dict[Text, int]:
+    """Push every due reminder once; counts per outcome. ``workers`` threads share the due rows (a push
+    waits on Rasa and the platform, so several at once keep the rate up; the pushes' own pace limits the
+    rate). Quiet hours are checked before each push, on ``clock`` (the real time in production; ``now``
+    throughout when no clock is given)."""
     box = outbox(db)
-    for delivery_id, _ in box.due(now):
-        if schedule.is_quiet(clock() if clock else now):
-            break
-        reminder = box.claim(delivery_id)
-        if reminder is None:
-            continue
-        error: Optional[BaseException] = None
-        try:
-            push(reminder)
-        except Exception as exc:  # every failure is recorded and retried
-            error = exc
-            logger.warning("Reminder %s not delivered: %s", delivery_id, type(exc).__name__)
-        status = box.finish(delivery_id, error, now)
-        outcome[status] = outcome.get(status, 0) + 1
-    return outcome
+    due = iter(box.due(now))
+    taking = threading.Lock()
+
+    def work() -> Counter:
+        outcome: Counter = Counter()
+        while True:
+            with taking:
+                row = next(due, None)
+            if row is None or schedule.is_quiet(clock() if clock else now):
+                return outcome
+            delivery_id = row[0]
+            reminder = box.claim(delivery_id)
+            if reminder is None:
+                continue
+            error: Optional[BaseException] = None
+            try:
+                push(reminder)
+            except Exception as exc:  # every failure is recorded and retried
+                error = exc
+                logger.warning("Reminder %s not delivered: %s", delivery_id, type(exc).__name__)
+            outcome[box.finish(delivery_id, error, now)] += 1
+
+    if workers <= 1:
+        return dict(work())
+    with ThreadPoolExecutor(workers, thread_name_prefix="reminders") as pool:
+        return dict(sum((future.result() for future in [pool.submit(work) for _ in range(workers)]), Counter()))
 
 
-def run_cycle(db: Database, push: Push, schedule: Schedule, now: Optional[dt.datetime] = None) -> Dict[Text, int]:
+def run_cycle(db: Database, push: Push, schedule: Schedule, now: Optional[dt.datetime] = None,
+              workers: int = 1) -> Dict[Text, int]:
     """One cycle: statuses, plan, deliver. ``outbox(db).reconcile()`` runs once at start-up, before the first."""
     clock = None if now is not None else _utcnow
     now = (now or _utcnow()).astimezone(dt.timezone.utc)
@@ -198,6 +216,6 @@ def run_cycle(db: Database, push: Push, schedule: Schedule, now: Optional[dt.dat
         planned = plan(db, today, schedule, now)
     except IntegrityError:  # another instance planned the same rows at the same moment
         planned = 0
-    outcome = deliver(db, push, now, schedule, clock)
+    outcome = deliver(db, push, now, schedule, clock, workers)
     logger.info("Reminder cycle: %d planned, delivered %s", planned, outcome)
     return {"planned": planned, **outcome}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.stack import TRACKER_STORE, lock_store_config, write_endpoints
+from bot.stack import LOCK_STORE, TRACKER_STORE, lock_store_config, write_endpoints
 
 
 def test_sqlite_and_no_redis_by_default(tmp_path: Path) -> None:
@@ -24,11 +24,11 @@ def test_postgresql_and_redis_from_the_urls_without_their_passwords(tmp_path: Pa
     endpoints = yaml.safe_load(text)
     assert endpoints["tracker_store"] == {**TRACKER_STORE, "dialect": "postgresql", "url": "db.internal", "port": 5433,
                                          "db": "ocop", "username": "ocop", "password": "${OCOP_TRACKER_PASSWORD}"}
-    assert endpoints["lock_store"] == {"type": "redis", "url": "cache.internal", "port": 6380, "db": 2,
+    assert endpoints["lock_store"] == {"type": LOCK_STORE, "url": "cache.internal", "port": 6380, "db": 2,
                                        "key_prefix": "ocop", "use_ssl": False, "password": "${OCOP_LOCK_PASSWORD}"}
 
 
 def test_redis_defaults() -> None:
-    assert lock_store_config("redis://127.0.0.1") == {"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 0,
+    assert lock_store_config("redis://127.0.0.1") == {"type": LOCK_STORE, "url": "127.0.0.1", "port": 6379, "db": 0,
                                                      "key_prefix": "ocop", "use_ssl": False}
     assert lock_store_config("rediss://cache:6390/0")["use_ssl"] is True
