@@ -48,8 +48,9 @@ def certificate_number(tracker: Tracker, text: Text) -> Text:
 def describe(view: certificates.CertificateView, today: dt.date) -> Text:
     days = (view.expiry_date - today).days
     left = f"còn {days} ngày" if days >= 0 else f"đã quá hạn {-days} ngày"
+    decided = f"quyết định công nhận ngày {view.decision_date:%d/%m/%Y}, " if view.decision_date else ""
     return (
-        f"• {view.product_name} – {view.star_rating} sao, giấy chứng nhận số {view.number}, cấp ngày "
+        f"• {view.product_name} – {view.star_rating} sao, giấy chứng nhận số {view.number}, {decided}cấp ngày "
         f"{view.issue_date:%d/%m/%Y}, hết hạn {view.expiry_date:%d/%m/%Y} "
         f"({left}; {CERTIFICATE_STATUS.get(view.status, view.status)})"
     )

@@ -12,8 +12,8 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import knowledge
 from actions.handoff import contact_message, record_handoff
+from ocop import knowledge
 
 FALLBACK_INTENT = "nlu_fallback"
 MAX_BUTTONS = 3

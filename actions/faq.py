@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import knowledge
+from ocop import knowledge
 
 
 class ActionAnswerFaq(Action):

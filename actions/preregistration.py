@@ -159,11 +159,11 @@ def shown(slot: Text, value: Any) -> Text:
 
 
 UNREGISTERED_MESSAGE = (
-    "Cảm ơn bạn. Theo quy định, chủ thể tham gia OCOP phải có đăng ký kinh doanh; "
-    "hộ sản xuất chưa đăng ký thì cần đăng ký hộ kinh doanh trước.\n"
-    "Cách làm: nộp hồ sơ đăng ký hộ kinh doanh tại bộ phận một cửa của UBND xã/phường nơi đặt địa điểm kinh doanh "
-    "(hoặc qua Cổng dịch vụ công), kèm căn cước của chủ hộ; sau khi có giấy chứng nhận đăng ký hộ kinh doanh "
-    "(thường trong vài ngày làm việc), bạn quay lại đây nhắn \"đăng ký OCOP\" để tiếp tục.\n"
+    "Cảm ơn bạn. Với hộ sản xuất chưa có đăng ký kinh doanh, cách làm thường được hướng dẫn là đăng ký "
+    "hộ kinh doanh trước. Giấy tờ cụ thể theo QĐ 148/QĐ-TTg (sửa đổi bởi QĐ 1489/QĐ-TTg) do tỉnh/thành hướng dẫn, "
+    "nên bạn hỏi bộ phận một cửa của UBND xã/phường nơi sản xuất: có cần đăng ký hộ kinh doanh trước không "
+    "và hồ sơ gồm những gì. Khi đã có giấy chứng nhận đăng ký hộ kinh doanh, bạn quay lại đây nhắn "
+    "\"đăng ký OCOP\" để tiếp tục.\n"
     "Tôi chưa lưu thông tin nào của bạn."
 )
 
@@ -477,7 +477,8 @@ class ActionSubmitRegistration(Action):
             text = (
                 f"Đã ghi nhận đăng ký sơ bộ sản phẩm \"{data.product_name}\". "
                 f"Mã hồ sơ của bạn: {outcome.reference_code}.\n"
-                "UBND xã/phường sẽ liên hệ để hướng dẫn các bước tiếp theo. Nhắn \"hồ sơ của tôi\" để xem trạng thái."
+                "Đây là đăng ký sơ bộ với trợ lý: hồ sơ OCOP chính thức vẫn nộp tại UBND xã/phường nơi sản xuất, "
+                "theo đợt đánh giá của địa phương. Nhắn \"hồ sơ của tôi\" để xem trạng thái."
             )
         else:
             text = (

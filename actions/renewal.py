@@ -41,7 +41,7 @@ Slots = Dict[Text, Any]
 CHOICES = {
     "renew": "Đăng ký đánh giá lại",
     "upgrade": "Đề nghị nâng hạng sao",
-    "decline": "Không có nhu cầu gia hạn",
+    "decline": "Không đánh giá lại",
 }
 KEYWORDS = (
     ("decline", (
@@ -126,15 +126,16 @@ class ValidateRenewalForm(FormTurns):
 
 ANSWERS = {
     "renew": (
-        "Đã ghi nhận đề nghị đánh giá lại sản phẩm \"{product}\". Cán bộ sẽ liên hệ hướng dẫn; "
-        "bạn nên chuẩn bị hồ sơ công nhận lại và hỏi UBND xã/phường về thời điểm nộp."
+        "Đã ghi nhận đề nghị đánh giá lại sản phẩm \"{product}\" để cán bộ OCOP nắm. Hồ sơ công nhận lại "
+        "nộp tại UBND xã/phường nơi sản xuất, theo đợt đánh giá của địa phương: bạn hỏi UBND xã/phường "
+        "thời điểm nộp và mẫu giấy tờ."
     ),
     "upgrade": (
-        "Đã ghi nhận đề nghị nâng hạng sao cho sản phẩm \"{product}\". "
-        "Cán bộ sẽ liên hệ hướng dẫn hồ sơ theo chu trình OCOP của địa phương."
+        "Đã ghi nhận đề nghị nâng hạng sao cho sản phẩm \"{product}\" để cán bộ OCOP nắm. Hồ sơ nâng hạng "
+        "nộp tại UBND xã/phường nơi sản xuất, theo chu trình OCOP của địa phương."
     ),
     "decline": (
-        "Đã ghi nhận: bạn không có nhu cầu gia hạn chứng nhận cho sản phẩm \"{product}\". "
+        "Đã ghi nhận: bạn không đề nghị đánh giá lại sản phẩm \"{product}\". "
         "Sau ngày hết hạn, sản phẩm không được dùng logo OCOP nữa. Nếu đổi ý, bạn cứ nhắn cho tôi."
     ),
 }

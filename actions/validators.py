@@ -62,13 +62,17 @@ def _best_choice(text: Text, table: Text) -> Optional[Text]:
     """The choice whose keyword appears first in the folded text (the longest at one place).
 
     "trà mãng cầu" is a drink: the producer names the kind of product first.
+    A word of ``unclear_products`` found first gives ``"?" + word``: the form asks.
     """
     words = f" {folded_words(text)} "
     best: Tuple[int, int, Optional[Text]] = (len(words), 0, None)
-    for key, choice in choices()[table].items():
+    candidates = [(key, choice["keywords"]) for key, choice in choices()[table].items()]
+    if table == "product_groups":
+        candidates += [(f"?{word}", [word]) for word in choices().get("unclear_products") or {}]
+    for key, keywords in candidates:
         if text.strip().lower() == key:
             return key  # a button payload or an entity value
-        for keyword in choice["keywords"]:
+        for keyword in keywords:
             folded = " ".join(fold(w) for w in str(keyword).lower().split())
             at = words.find(f" {folded} ")
             if at >= 0 and (at, -len(folded)) < best[:2]:
@@ -80,8 +84,10 @@ def _check_choice(text: Any, table: Text, refusal: Text) -> Checked:
     """One of the choices of ``table``; ``refusal`` is followed by the list of labels."""
     text = clean(text)
     key = _best_choice(text, table) if text else None
+    options = "; ".join(c["label"] for c in choices()[table].values())
+    if key is not None and key.startswith("?"):
+        return _reject(f"{choices()['unclear_products'][key[1:]]} Bạn chọn một trong 6 nhóm: {options}.")
     if key is None:
-        options = "; ".join(c["label"] for c in choices()[table].values())
         return _reject(f"{refusal} {options}.")
     return Checked(value=key, shown=label(table, key))
 

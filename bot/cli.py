@@ -8,6 +8,7 @@
     ocop broadcast --text TEXT [--province P] [--ward W] [--group G] [--stars N] [--expiring-days N] [--urgent] [--yes]
     ocop broadcast-report ID
     ocop claims list|confirm ID|refuse ID
+    ocop kb check [--max-age-months N]
     ocop db upgrade|current|history
 
 Reads the application database (``DATABASE_URL``, default SQLite under
@@ -23,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ocop import announcements, reports
+from ocop import announcements, knowledge, knowledge_review, reports
 from ocop.audiences import Audience
 from ocop.choices import find_product_group
 from ocop.settings import Settings
@@ -163,6 +164,16 @@ def database(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def knowledge_check(db: Database, args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    months = args.max_age_months or settings.kb_max_age_months
+    findings = knowledge_review.review(knowledge.load(str(settings.knowledge_dir)),
+                                       knowledge_review.superseded_decisions(settings.knowledge_dir),
+                                       local_now().date(), months)
+    print(knowledge_review.report(findings, months))
+    return 1 if findings else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ocop", description="Công cụ cho cán bộ OCOP")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -174,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     regs.add_argument("--output", "-o", help="tên tệp (mặc định: dang-ky-so-bo-YYYYMMDD.xlsx)")
     regs.set_defaults(handler=export_registrations)
     renewals_parser = what.add_parser(
-        "renewals", help="các trả lời sau nhắc hạn (đánh giá lại, nâng hạng, không gia hạn)")
+        "renewals", help="các trả lời sau nhắc hạn (đánh giá lại, nâng hạng, không đánh giá lại)")
     renewals_parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     renewals_parser.add_argument("--output", "-o", help="tên tệp")
     renewals_parser.set_defaults(handler=export_renewals)
@@ -215,6 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     claim.add_argument("id", type=int, nargs="?")
     claim.add_argument("--officer", default="cán bộ", help="tên cán bộ quyết định (ghi vào nhật ký)")
     claim.set_defaults(handler=ownership_claims)
+    kb = commands.add_parser("kb", help="kho câu trả lời (data/knowledge/)")
+    kb.add_argument("action", choices=("check",),
+                    help="liệt kê câu trả lời lâu chưa kiểm tra hoặc dựa trên quyết định đã hết hiệu lực")
+    kb.add_argument("--max-age-months", type=int, help="mặc định OCOP_KB_MAX_AGE_MONTHS (6)")
+    kb.set_defaults(handler=knowledge_check)
     schema = commands.add_parser("db", help="phiên bản cơ sở dữ liệu (Alembic)")
     schema.add_argument("action", choices=("upgrade", "current", "history"))
     schema.set_defaults(handler=database)

@@ -1,7 +1,11 @@
 """Read officers' certificate lists (.xlsx or .csv) and load them into the registry.
 
 Column headers are matched as officers write them ("Số GCN", "Số chứng nhận",
-"Mã số thuế", "Hạng sao", "Ngày cấp" …, with or without accents). Every row is
+"Mã số thuế", "Hạng sao", "Ngày quyết định", "Ngày cấp" …, with or without
+accents). A certificate is valid 36 months from the recognition decision
+("Ngày quyết định"), which often precedes the hand-over ("Ngày cấp"): without
+an expiry date, the expiry is counted from the decision when the file gives
+it, from the issue date otherwise. Every row is
 checked first; the report lists each bad row with its number, column and
 reason. The import is all or nothing: a file with errors changes nothing
 unless ``skip_invalid`` is set. Certificates are keyed on their number, so
@@ -36,7 +40,8 @@ HEADERS: Dict[Text, Tuple[Text, ...]] = {
     "star_rating": ("hang sao", "so sao", "xep hang", "sao"),
     "issuing_authority": ("co quan cap", "noi cap", "don vi cap", "cap boi", "co quan cong nhan"),
     "decision_number": ("so quyet dinh", "quyet dinh", "so qd"),
-    "issue_date": ("ngay cap", "ngay cong nhan", "ngay ky"),
+    "decision_date": ("ngay quyet dinh", "ngay ra quyet dinh", "ngay qd", "ngay ky quyet dinh", "ngay cong nhan"),
+    "issue_date": ("ngay cap", "ngay ky", "ngay trao"),
     "expiry_date": ("ngay het han", "het han", "hieu luc den", "co hieu luc den"),
     "status": ("trang thai", "tinh trang"),
 }
@@ -45,7 +50,8 @@ REQUIRED = ("number", "product_name", "holder_name", "holder_tax_code", "star_ra
 TITLES = {
     "number": "Số chứng nhận", "product_name": "Tên sản phẩm", "holder_name": "Chủ thể",
     "holder_tax_code": "Mã số thuế", "star_rating": "Hạng sao", "issuing_authority": "Cơ quan cấp",
-    "decision_number": "Số quyết định", "issue_date": "Ngày cấp", "expiry_date": "Ngày hết hạn", "status": "Trạng thái",
+    "decision_number": "Số quyết định", "decision_date": "Ngày quyết định", "issue_date": "Ngày cấp",
+    "expiry_date": "Ngày hết hạn", "status": "Trạng thái",
 }
 
 
@@ -181,15 +187,23 @@ def parse_record(cells: Dict[Text, Any], row: int, today: dt.date) -> Tuple[Opti
     issue = parse_date(cells.get("issue_date"))
     if issue is None:
         bad("issue_date", "ngày không đúng dạng dd/mm/yyyy")
+    decision = None
+    if text.get("decision_date"):
+        decision = parse_date(cells.get("decision_date"))
+        if decision is None:
+            bad("decision_date", "ngày không đúng dạng dd/mm/yyyy")
+        elif issue is not None and decision > issue:
+            bad("decision_date", "ngày quyết định công nhận không thể sau ngày cấp giấy")
+    start = decision or issue  # validity runs from the recognition decision; the hand-over may come later
     expiry = None
     if text.get("expiry_date"):
         expiry = parse_date(cells.get("expiry_date"))
         if expiry is None:
             bad("expiry_date", "ngày không đúng dạng dd/mm/yyyy")
-        elif issue is not None and expiry <= issue:
-            bad("expiry_date", "ngày hết hạn phải sau ngày cấp")
-    elif issue is not None:
-        expiry = issue + relativedelta(months=VALIDITY_MONTHS)
+        elif start is not None and expiry <= start:
+            bad("expiry_date", "ngày hết hạn phải sau ngày quyết định/ngày cấp")
+    elif start is not None:
+        expiry = start + relativedelta(months=VALIDITY_MONTHS)
     if errors:
         return None, errors
     return {
@@ -200,6 +214,7 @@ def parse_record(cells: Dict[Text, Any], row: int, today: dt.date) -> Tuple[Opti
         "star_rating": stars,
         "issuing_authority": text["issuing_authority"],
         "decision_number": text.get("decision_number") or None,
+        "decision_date": decision,
         "issue_date": issue,
         "expiry_date": expiry,
         "status": status_for(expiry, today, text.get("status", "")),

@@ -34,7 +34,7 @@ CERTIFICATE_STATUS = {
     "renewed": "đã được công nhận lại",
     "withdrawn": "đã bị thu hồi",
 }
-RENEWAL_CHOICE = {"renew": "Đánh giá lại", "upgrade": "Nâng hạng sao", "decline": "Không gia hạn"}
+RENEWAL_CHOICE = {"renew": "Đánh giá lại", "upgrade": "Nâng hạng sao", "decline": "Không đánh giá lại"}
 
 REGISTRATION_COLUMNS = (
     ("Mã hồ sơ", lambda r, p: r.reference_code),

@@ -119,6 +119,7 @@ class Settings:
     quiet_hours: Tuple[dt.time, dt.time] = (dt.time(21, 0), dt.time(7, 0))
     broadcast_rate: float = 25.0
     conversation_retention_days: int = 90  # conversations Rasa keeps are deleted after this many days
+    kb_max_age_months: int = 6  # knowledge answers checked longer ago are listed for officers (ocop kb check)
     metrics_listen: str = "127.0.0.1"  # the bot process's /healthz and /metrics
     metrics_port: int = 9108  # 0: not served
     log_format: str = "text"  # or "json": one JSON object per line
@@ -165,6 +166,7 @@ class Settings:
             quiet_hours=_quiet_hours(get("OCOP_QUIET_HOURS")),
             broadcast_rate=float(get("OCOP_BROADCAST_RATE") or 25),
             conversation_retention_days=_positive(get("OCOP_CONVERSATION_RETENTION_DAYS"), 90),
+            kb_max_age_months=_positive(get("OCOP_KB_MAX_AGE_MONTHS"), 6),
             metrics_listen=get("OCOP_METRICS_LISTEN") or "127.0.0.1",
             metrics_port=int(get("OCOP_METRICS_PORT") or 9108),
             log_format=(get("LOG_FORMAT") or "text").lower(),

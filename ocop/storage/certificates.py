@@ -73,11 +73,12 @@ class CertificateView:
     issue_date: dt.date
     expiry_date: dt.date
     status: Text
+    decision_date: Optional[dt.date] = None
 
     @classmethod
     def of(cls, certificate: Certificate) -> "CertificateView":
         return cls(certificate.number, certificate.product_name, certificate.star_rating,
-                   certificate.issue_date, certificate.expiry_date, certificate.status)
+                   certificate.issue_date, certificate.expiry_date, certificate.status, certificate.decision_date)
 
 
 def find(session: Session, number: Text) -> Optional[Certificate]:

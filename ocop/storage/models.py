@@ -123,7 +123,8 @@ class Certificate(Base):
     star_rating = Column(Integer, nullable=False)
     issuing_authority = Column(String(255), nullable=False)
     decision_number = Column(String(64), nullable=True)
-    issue_date = Column(Date, nullable=False)
+    decision_date = Column(Date, nullable=True)  # of the recognition decision: validity counts from it
+    issue_date = Column(Date, nullable=False)  # handed over, often later at a ceremony
     expiry_date = Column(Date, nullable=False, index=True)
     status = Column(String(16), nullable=False, default="valid", index=True)  # valid/expiring/expired/renewed/withdrawn
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

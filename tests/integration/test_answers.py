@@ -5,7 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from actions import knowledge
+from ocop import knowledge
 from ocop.storage.models import HandoffRequest
 from ocop.text import has_diacritics
 

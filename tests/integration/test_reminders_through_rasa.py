@@ -56,7 +56,7 @@ def test_reminder_content_buttons_and_the_answer(db_stack: Stack, db_stack_db: D
     expiry = (today + dt.timedelta(days=80)).strftime("%d/%m/%Y")
     assert all(fact in text for fact in ("Mật ong rừng U Minh", "4 sao", expiry, "còn 80 ngày", "logo OCOP")), text
     titles = [b["title"] for m in messages for b in m.get("buttons") or []]
-    assert titles == ["Đăng ký đánh giá lại", "Đề nghị nâng hạng sao", "Không có nhu cầu gia hạn"]
+    assert titles == ["Đăng ký đánh giá lại", "Đề nghị nâng hạng sao", "Không đánh giá lại"]
     with db.session() as session:
         [delivery] = session.execute(
             select(ReminderDelivery).join(ReminderDelivery.certificate).where(ReminderDelivery.offset_days == 90)
@@ -121,7 +121,7 @@ def test_two_reminders_answered_in_reverse_order_each_on_its_own_certificate(db_
         def tap(payload: str) -> str:
             return "".join(r.get("text") or "" for r in client.send(user, payload))
 
-        assert second in tap(about[second]["Không có nhu cầu gia hạn"])  # the second reminder first
+        assert second in tap(about[second]["Không đánh giá lại"])  # the second reminder first
         assert first in tap(about[first]["Đăng ký đánh giá lại"])
         # A hand-made button naming a certificate this chat is not linked to records nothing.
         assert "không tìm thấy" in tap('/renewal_answer{"renewal_choice": "renew", "certificate_number": "1/GCN-X"}')

@@ -44,7 +44,11 @@ def test_sample_file_imports_and_reimport_updates(db: Database, monkeypatch, cap
         assert {c.number: c.updated_at for c in session.execute(select(Certificate)).scalars()} == before
     with db.session() as session:
         tea = session.execute(select(Certificate).where(Certificate.number == "318/GCN-UBND")).scalar_one()
-        assert (tea.star_rating, tea.issue_date, tea.expiry_date) == (4, dt.date(2024, 3, 15), dt.date(2027, 3, 15))
+        # valid 36 months from the recognition decision, not from the later hand-over
+        assert (tea.star_rating, tea.decision_date, tea.issue_date, tea.expiry_date) == (
+            4, dt.date(2024, 2, 28), dt.date(2024, 3, 15), dt.date(2027, 2, 28))
+        cake = session.execute(select(Certificate).where(Certificate.number == "1123/GCN-UBND")).scalar_one()
+        assert (cake.decision_date, cake.expiry_date) == (None, dt.date(2026, 12, 10))  # no decision date: from issue
 
 
 def test_errors_are_reported_per_row_and_nothing_changes(db: Database, tmp_path: Path, monkeypatch, capsys) -> None:
@@ -127,3 +131,15 @@ def test_five_wrong_guesses_a_day_then_a_wait(db: Database, tmp_path: Path) -> N
         refused = session.execute(select(AuditLog).where(AuditLog.action == "link_refused")).scalars().all()
     assert len(refused) == 5 and len({row.actor for row in refused}) == 1
     assert refused[0].actor.startswith("h:") and "666" not in refused[0].actor
+
+
+def test_a_decision_dated_after_the_hand_over_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dates.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([
+            [*HEADER, "Ngay quyet dinh"],
+            [*GOOD, "20/03/2024"],  # decided after it was handed over: a typo somewhere
+        ])
+    parsed = parse_file(path)
+    assert [str(error) for error in parsed.errors] == [
+        'Dòng 2, cột "Ngày quyết định": ngày quyết định công nhận không thể sau ngày cấp giấy']

@@ -86,3 +86,12 @@ def test_yes_no_and_names() -> None:
     assert v.check_representative("nguyen thi lan").value == "Nguyen Thi Lan"
     assert "hai chữ" in v.check_representative("Lan").error
     assert "chữ cái" in v.check_representative("0912345678").error
+
+
+def test_unclear_product_words_get_a_question_not_a_guess() -> None:
+    assert v.check_product_group("vải thiều Lục Ngạn").value == "thuc_pham"
+    assert v.check_product_group("khăn vải dệt thổ cẩm").value == "thu_cong_my_nghe"
+    for text, asked in (("vải", "quả vải"), ("vai", "quả vải"), ("áo may mặc", "Quần áo"),
+                        ("cây giống bưởi", "Cây giống")):
+        checked = v.check_product_group(text)
+        assert checked.value is None and asked in checked.error and "Sinh vật cảnh" in checked.error, text

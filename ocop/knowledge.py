@@ -2,6 +2,8 @@
 
 Officers edit those files without touching code; each entry holds the answer,
 the rules it follows, its source, when it was last checked and follow-up topics.
+Files whose name starts with "_" are not answers (``_superseded.yml``).
+Read by the action server (the answers) and the officers' tools (``ocop kb check``).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ def load(directory: Optional[Text] = None) -> Dict[Text, Entry]:
 def _load(directory: Text) -> Dict[Text, Entry]:
     entries: Dict[Text, Entry] = {}
     for path in sorted(Path(directory).glob("*.yml")):
+        if path.name.startswith("_"):  # not an answer: _superseded.yml (ocop/knowledge_review.py)
+            continue
         with open(path, encoding="utf-8") as handle:
             raw = yaml.safe_load(handle)
         entry = Entry(
