@@ -22,9 +22,7 @@ import time
 from typing import Deque, Dict, Hashable
 
 MAX_CHATS_REMEMBERED = 10_000
-# seconds: at most ``rate`` pushes start within any window this long. 5% over 1 s, so that the few
-# milliseconds a request may take to reach the platform never put ``rate`` + 1 in one of its seconds.
-WINDOW = 1.05
+WINDOW = 1.001  # seconds: at most ``rate`` pushes start within any window this long (a little over 1 s)
 
 
 class Pacer:
