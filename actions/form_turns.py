@@ -80,6 +80,8 @@ def classify(tracker: Tracker, shaped: bool) -> Turn:
     """A question, a call for help or a cancellation rather than an answer?"""
     intent = tracker.latest_message.get("intent") or {}
     name = intent.get("name") or ""
+    if name == "cancel" and (intent.get("confidence") or 0.0) < INTERRUPTING_CONFIDENCE:
+        return Turn.UNSURE  # "Lê Thị Lan" read as "hủy" at 0.31: an answer that passes the check is kept
     if name in ("cancel", "erase_my_data"):
         return Turn.DIGRESSION
     if not (name.startswith("faq_") or name in DIGRESSIONS):

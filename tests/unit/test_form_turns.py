@@ -76,6 +76,13 @@ def test_a_question_gives_no_events_so_the_form_is_rejected() -> None:
     assert prereg("subject_name", "OCOP gồm những nhóm nào", intent="faq_product_groups")[0] == []
 
 
+def test_a_name_the_nlu_half_took_for_a_cancellation_is_the_answer() -> None:
+    before = {k: value for k, value in FILLED.items() if k in ("subject_type", "privacy_agreed", "subject_name")}
+    _, slots, _ = prereg("representative", "Lê Thị Lan", intent="cancel", confidence=0.31, slots=before)
+    assert slots == {"representative": "Lê Thị Lan"}
+    assert prereg("representative", "12", intent="cancel", confidence=0.31, slots=before)[0] == []  # no answer
+
+
 def test_a_shaped_answer_taken_for_a_question_still_counts() -> None:
     _, slots, _ = prereg("product_group", "trà", intent="faq_product_groups")
     assert slots == {"product_group": "do_uong"}
