@@ -18,7 +18,11 @@ FAREWELLS = {
     "certificate_link_form": "Đã hủy liên kết chứng nhận, tôi không lưu thông tin nào.",
     "renewal_form": "Vâng, bạn trả lời sau cũng được: nhắn \"gặp cán bộ\" hoặc chờ lần nhắc tiếp theo.",
     "erasure_form": "Vâng, tôi chưa xóa gì.",
+    "office_form": "Vâng.",
+    "self_check_form": "Đã dừng tự chấm thử, tôi không lưu câu trả lời nào.",
 }
+# Slots a form fills besides its required ones.
+EXTRA_SLOTS = {"self_check_form": ["sc_answers"]}
 DEFAULT_FAREWELL = "Đã hủy."
 
 
@@ -37,5 +41,5 @@ class ActionCancelForm(Action):
         form = (tracker.active_loop or {}).get("name")
         farewell = FAREWELLS.get(form, DEFAULT_FAREWELL)
         dispatcher.utter_message(text=f"{farewell} Bạn cần hỗ trợ gì thêm về OCOP cứ nhắn nhé.")
-        slots = form_slots(form, domain) + ["requested_slot"]
+        slots = form_slots(form, domain) + EXTRA_SLOTS.get(form, []) + ["requested_slot"]
         return [ActiveLoop(None)] + [SlotSet(slot, None) for slot in slots]

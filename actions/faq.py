@@ -1,17 +1,72 @@
-"""Answer OCOP questions from the knowledge base, with follow-up buttons.
+"""Answer OCOP questions from the knowledge base, with "Xem thêm" and follow-up buttons.
 
 Also runs when a question interrupts a form (``data/rules_questions.yml``);
-the form then asks its question again.
+the form then asks its question again. The first message fits a phone screen;
+the details, the documents to open and the other sources come with "Xem thêm"
+(``ActionShowMore``). A question whether one kind of product can join ("mật ong
+rừng có làm OCOP được không?") gets the verdict for that kind first: its group,
+or the question the form would ask ("vải": fruit or fabric?). A question where to
+file that names a commune gets its receiving office first (``ocop.offices``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import re
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.validators import best_choice
 from ocop import knowledge
+from ocop.choices import choices, label
+from ocop.offices import office_for
+from ocop.text import has_diacritics, normalize_text
+
+TOPIC_SLOT = "kb_topic"
+PRODUCT_GROUPS = "faq_product_groups"
+# Questions answered with the product groups when they name a kind of product.
+PRODUCT_KIND_INTENTS = (PRODUCT_GROUPS, "faq_eligibility")
+# Questions answered with the receiving office first when they name a commune or ward.
+PLACE_INTENTS = ("faq_how_to_register",)
+WORD = re.compile(r"[^\W_]+")
+
+
+def more_button(topic: Text) -> Dict[Text, Text]:
+    return {"title": "Xem thêm", "payload": f'/show_more{{"{TOPIC_SLOT}":"{topic}"}}'}
+
+
+def named_product(text: Text) -> Optional[Tuple[Text, Text]]:
+    """(group key or "?" + word, the word) of the kind of product a question names.
+
+    Keywords are matched without diacritics (``best_choice``); when the producer
+    typed diacritics, the keyword must also appear with its own, so that
+    "cá nhân" is not "nhãn" and "đối tượng" is not "tương".
+    """
+    found = best_choice(text, "product_groups")
+    if found is None or not has_diacritics(text):
+        return found
+    words = " " + " ".join(WORD.findall(normalize_text(text).lower())) + " "
+    key, word = found
+    if has_diacritics(word) and f" {normalize_text(word).lower()} " not in words:
+        return None
+    return found
+
+
+def product_verdict(text: Text) -> Optional[Text]:
+    """The group of the kind of product a question names, or the question the form would ask, or None."""
+    found = named_product(text)
+    if found is None:
+        return None
+    key, word = found
+    if key.startswith("?"):
+        return choices()["unclear_products"][key[1:]]
+    return (
+        f"«{word.capitalize()}» thuộc nhóm {label('product_groups', key)}, một trong 6 nhóm sản phẩm OCOP: "
+        "có thể tham gia nếu chủ thể và sản phẩm đạt bộ tiêu chí của nhóm. "
+        "Sản phẩm cụ thể xếp vào phân nhóm, bộ sản phẩm nào thì UBND xã/phường nơi sản xuất hướng dẫn."
+    )
 
 
 class ActionAnswerFaq(Action):
@@ -28,14 +83,51 @@ class ActionAnswerFaq(Action):
     ) -> List[Dict[Text, Any]]:
         entries = knowledge.load()
         intent = tracker.latest_message.get("intent", {}).get("name")
+        text = tracker.latest_message.get("text") or ""
+        verdict = None
+        if intent in PRODUCT_KIND_INTENTS:  # the verdict first, then the answer asked for
+            verdict = product_verdict(text)
+        elif intent in PLACE_INTENTS:  # "ở phường Sài Gòn thì nộp ở đâu": the office first
+            office = office_for(text)
+            verdict = office.message() if office is not None else None
         entry = entries.get(intent)
         if entry is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        buttons = [
+        buttons = [more_button(entry.intent)] if entry.has_more else []
+        buttons += [
             {"title": entries[topic].title, "payload": f"/{topic}"}
             for topic in entry.follow_up
             if topic in entries
         ]
-        dispatcher.utter_message(text=entry.reply(), buttons=buttons)
-        return []
+        text = entry.reply() if verdict is None else f"{verdict}\n\n{entry.reply()}"
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return [SlotSet(TOPIC_SLOT, entry.intent)]
+
+
+class ActionShowMore(Action):
+    """The "Xem thêm" part of the topic on the button, or of the last answer."""
+
+    def name(self) -> Text:
+        return "action_show_more"
+
+    def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        entries = knowledge.load()
+        topic = next(tracker.get_latest_entity_values(TOPIC_SLOT), None) or tracker.get_slot(TOPIC_SLOT)
+        entry = entries.get(topic or "")
+        if entry is None:
+            dispatcher.utter_message(
+                text="Bạn muốn xem thêm về nội dung nào? Bạn cứ hỏi, ví dụ: \"giấy chứng nhận OCOP có hạn bao lâu\"."
+            )
+            return []
+        if not entry.has_more:
+            dispatcher.utter_message(text=f"Câu trả lời về \"{entry.title}\" đã đầy đủ ở trên.")
+            return [SlotSet(TOPIC_SLOT, entry.intent)]
+        buttons = [{"title": entries[t].title, "payload": f"/{t}"} for t in entry.follow_up if t in entries]
+        dispatcher.utter_message(text=entry.more_reply(), buttons=buttons)
+        return [SlotSet(TOPIC_SLOT, entry.intent)]

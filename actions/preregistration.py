@@ -159,11 +159,11 @@ def shown(slot: Text, value: Any) -> Text:
 
 
 UNREGISTERED_MESSAGE = (
-    "Cảm ơn bạn. Với hộ sản xuất chưa có đăng ký kinh doanh, cách làm thường được hướng dẫn là đăng ký "
-    "hộ kinh doanh trước. Giấy tờ cụ thể theo QĐ 148/QĐ-TTg (sửa đổi bởi QĐ 1489/QĐ-TTg) do tỉnh/thành hướng dẫn, "
-    "nên bạn hỏi bộ phận một cửa của UBND xã/phường nơi sản xuất: có cần đăng ký hộ kinh doanh trước không "
-    "và hồ sơ gồm những gì. Khi đã có giấy chứng nhận đăng ký hộ kinh doanh, bạn quay lại đây nhắn "
-    "\"đăng ký OCOP\" để tiếp tục.\n"
+    "Cảm ơn bạn. QĐ 26/2026/QĐ-TTg (Điều 2) kể các chủ thể OCOP là hợp tác xã, tổ hợp tác, doanh nghiệp nhỏ "
+    "và vừa, trang trại, hộ sản xuất, hộ gia đình có đăng ký kinh doanh; hộ chưa có đăng ký kinh doanh không có "
+    "trong danh sách đó. Cách thường làm là đăng ký hộ kinh doanh trước: bạn hỏi bộ phận một cửa của UBND "
+    "xã/phường nơi sản xuất về thủ tục và hồ sơ. Khi đã có giấy chứng nhận đăng ký hộ kinh doanh, "
+    "bạn quay lại đây nhắn \"đăng ký OCOP\" để tiếp tục.\n"
     "Tôi chưa lưu thông tin nào của bạn."
 )
 

@@ -66,8 +66,9 @@ def reminder_text(view: renewals.ReminderView, today: dt.date) -> Text:
     return (
         f"Nhắc hạn chứng nhận OCOP: sản phẩm \"{view.product_name}\" ({view.star_rating} sao, giấy chứng nhận số "
         f"{view.number}) hết hạn ngày {view.expiry_date:%d/%m/%Y} – {when}.\n"
-        "Nếu không được đánh giá lại, từ ngày hết hạn sản phẩm không được dùng logo OCOP kèm số sao nữa và có thể bị "
-        "đưa ra khỏi danh sách sản phẩm OCOP của tỉnh (QĐ 148/QĐ-TTg, sửa đổi bởi QĐ 1489/QĐ-TTg).\n"
+        "Hồ sơ đánh giá lại nộp tại UBND xã/phường nơi sản xuất, không sớm hơn 180 ngày và không muộn hơn 120 ngày "
+        "trước ngày hết hạn (QĐ 26/2026/QĐ-TTg, Điều 7). Nếu không được đánh giá lại, từ ngày hết hạn sản phẩm không "
+        "được dùng logo OCOP kèm số sao nữa.\n"
         "Bạn muốn làm gì?"
     )
 

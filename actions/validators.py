@@ -58,32 +58,33 @@ def folded_words(text: Text) -> Text:
     return " ".join(fold(s) for piece in split_pieces(text) for s in piece.syllables if piece.kind != "symbol")
 
 
-def _best_choice(text: Text, table: Text) -> Optional[Text]:
-    """The choice whose keyword appears first in the folded text (the longest at one place).
+def best_choice(text: Text, table: Text) -> Optional[Tuple[Text, Text]]:
+    """The choice whose keyword appears first in the folded text (the longest at one place), with that keyword.
 
     "trà mãng cầu" is a drink: the producer names the kind of product first.
-    A word of ``unclear_products`` found first gives ``"?" + word``: the form asks.
+    A word of ``unclear_products`` found first gives ``("?" + word, word)``: the form asks.
     """
     words = f" {folded_words(text)} "
-    best: Tuple[int, int, Optional[Text]] = (len(words), 0, None)
+    best: Tuple[int, int, Optional[Text], Text] = (len(words), 0, None, "")
     candidates = [(key, choice["keywords"]) for key, choice in choices()[table].items()]
     if table == "product_groups":
         candidates += [(f"?{word}", [word]) for word in choices().get("unclear_products") or {}]
     for key, keywords in candidates:
         if text.strip().lower() == key:
-            return key  # a button payload or an entity value
+            return key, key  # a button payload or an entity value
         for keyword in keywords:
             folded = " ".join(fold(w) for w in str(keyword).lower().split())
             at = words.find(f" {folded} ")
             if at >= 0 and (at, -len(folded)) < best[:2]:
-                best = (at, -len(folded), key)
-    return best[2]
+                best = (at, -len(folded), key, str(keyword))
+    return (best[2], best[3]) if best[2] is not None else None
 
 
 def _check_choice(text: Any, table: Text, refusal: Text) -> Checked:
     """One of the choices of ``table``; ``refusal`` is followed by the list of labels."""
     text = clean(text)
-    key = _best_choice(text, table) if text else None
+    found = best_choice(text, table) if text else None
+    key = found[0] if found else None
     options = "; ".join(c["label"] for c in choices()[table].values())
     if key is not None and key.startswith("?"):
         return _reject(f"{choices()['unclear_products'][key[1:]]} Bạn chọn một trong 6 nhóm: {options}.")

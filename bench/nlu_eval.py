@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.nlu_eval            # what `make eval` runs
 
 Both pipelines are trained (NLU only) on the same training files
-(``data/nlu.yml`` and ``data/lookups.yml``); the baseline uses the ``config.yml``
+(``data/nlu*.yml`` and ``data/lookups.yml``); the baseline uses the ``config.yml``
 that ``rasa init`` writes, untouched. Each model is served by ``rasa run
 --enable-api`` and every held-out utterance (``bench/data/nlu_heldout.yml``, never
 trained on) is sent to ``POST /model/parse`` in its accented, unaccented and

@@ -32,8 +32,8 @@ def training_files(root: Path = ROOT) -> List[Path]:
 
 
 def nlu_files(root: Path = ROOT) -> List[Path]:
-    """The NLU part of the training data: examples, regexes, lookups, synonyms."""
-    return [root / "data" / "nlu.yml", root / "data" / "lookups.yml"]
+    """The NLU part of the training data: examples (``nlu*.yml``), regexes, lookups, synonyms."""
+    return sorted((root / "data").glob("nlu*.yml")) + [root / "data" / "lookups.yml"]
 
 
 def component_files(root: Path = ROOT) -> List[Path]:

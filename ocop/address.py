@@ -142,3 +142,42 @@ def parse_address(text: Text) -> Optional[Address]:
         converted=True,
         note=note,
     )
+
+
+# Where a place starts in a sentence ("tôi ở xã Bình Mỹ, Củ Chi thì nộp ở đâu"): a unit word.
+_PLACE_START = re.compile(r"(?<![\w])(xa|phuong|thi tran|dac khu|huyen|quan|thi xa|p|x|tt)(?:[\s.]+)(?=[\w])")
+# Where it ends: the rest of the question.
+_PLACE_END = re.compile(
+    r"\?|(?<![\w])(thi|nop|ho so|dang ky|dang ki|lam ocop|o dau|cho ai|o uy ban|uy ban nao|den|lien he"
+    r"|muon|gui|vay|a|nhe)(?![\w])"
+)
+_SPLIT_UNITS = re.compile(r"\s+(?=(huyen|quan|thi xa|thanh pho|tp|tinh)(?![\w]))")
+
+
+def find_place(text: Text, default_province: Text) -> Optional[Address]:
+    """The commune/ward a sentence names, in the current units, or None.
+
+    ``text`` may be a whole question, in the current or the former units, with or
+    without the province; without it, ``default_province`` (the deployment's own) is tried.
+    """
+    original = " ".join(str(text).split())[:300]
+    folded = fold(original).lower()
+    candidates = [original]
+    start = _PLACE_START.search(folded)
+    if start is not None and len(folded) == len(original):
+        end = _PLACE_END.search(folded, start.end())
+        span = original[start.start(): end.start() if end else len(original)].strip(" ,.;")
+        # "phường 7 quận 3" → "phường 7, quận 3": the converter reads units separated by commas.
+        folded_span = folded[start.start(): start.start() + len(span)]
+        cuts = [m.start() for m in _SPLIT_UNITS.finditer(folded_span)]
+        for cut in reversed(cuts):
+            if span[:cut].rstrip().endswith(","):
+                continue
+            span = span[:cut].rstrip() + ", " + span[cut:].lstrip()
+        candidates.insert(0, span)
+    for candidate in candidates:
+        for attempt in (candidate, f"{candidate}, {default_province}"):
+            found = parse_address(attempt)
+            if found is not None:
+                return found
+    return None

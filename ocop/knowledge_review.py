@@ -12,7 +12,6 @@ sends it to the officers once a month.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Mapping, Text
@@ -20,8 +19,7 @@ from typing import Dict, List, Mapping, Text
 import yaml
 from dateutil.relativedelta import relativedelta
 
-from ocop.knowledge import Entry
-from ocop.text import fold
+from ocop.knowledge import Entry, cites
 
 SUPERSEDED_FILE = "_superseded.yml"
 DEFAULT_MAX_AGE_MONTHS = 6
@@ -46,13 +44,6 @@ def superseded_decisions(directory: Path) -> Dict[Text, Text]:
     return {str(row["decision"]): str(row.get("replaced_by") or "") for row in rows}
 
 
-def _cites(rules: Text, decision: Text) -> bool:
-    """Whether ``rules`` names ``decision`` ("QĐ 1048/QĐ-TTg" also matches "Quyết định 1048/QĐ-TTg")."""
-    number = re.search(r"\d+/[^\s,;)]+", decision)
-    key = fold(number.group() if number else decision).lower()
-    return re.search(rf"(?<![\w/]){re.escape(key)}(?![\w/])", fold(rules).lower()) is not None
-
-
 def review(entries: Mapping[Text, Entry], superseded: Mapping[Text, Text], today: dt.date,
            max_age_months: int = DEFAULT_MAX_AGE_MONTHS) -> List[Finding]:
     """The answers due for a check or following a superseded decision, in the knowledge base's order."""
@@ -64,7 +55,7 @@ def review(entries: Mapping[Text, Entry], superseded: Mapping[Text, Text], today
             findings.append(Finding(intent, entry.title,
                                     f"kiểm tra lần cuối {checked:%d/%m/%Y}, quá {max_age_months} tháng"))
         for decision, replacement in superseded.items():
-            if _cites(entry.rules, decision):
+            if cites(entry.rules, decision):
                 instead = f", thay bằng {replacement}" if replacement else ""
                 findings.append(Finding(intent, entry.title, f"căn cứ {decision} đã hết hiệu lực{instead}"))
     return findings

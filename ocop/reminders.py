@@ -1,7 +1,7 @@
 """Certificate-expiry reminders: plan who is due, send each reminder at most once.
 
 A certificate is valid 36 months; producers linked to it in chat are reminded
-on the days before expiry of ``Settings.reminder_offsets`` (90, 60, 30, 7 and
+on the days before expiry of ``Settings.reminder_offsets`` (180, 150, 125, 30 and
 the expiry day by default). One cycle (``run_cycle``):
 
 1. ``refresh_statuses``: valid → expiring (90 days left) → expired.

@@ -19,12 +19,15 @@ from typing import Callable, Dict, Mapping, Optional, Tuple
 # The project's folder: the default home of data/, var/ and models/.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-DEFAULT_REMINDER_OFFSETS = (90, 60, 30, 7, 0)
+# Days before expiry to remind on. QĐ 26/2026/QĐ-TTg (Điều 7 khoản 6): the re-evaluation dossier is filed
+# no earlier than 180 and no later than 120 days before expiry, so the reminders come when that window
+# opens, half-way, five days before it closes, then a month before expiry and on the day.
+DEFAULT_REMINDER_OFFSETS = (180, 150, 125, 30, 0)
 OFFICE_KEYS = ("name", "phone", "email", "address", "hours")
 
 
 def _offsets(raw: Optional[str]) -> Tuple[int, ...]:
-    """"90,60,30,7,0" → (90, 60, 30, 7, 0), most distant first; the default when empty."""
+    """"180,150,125,30,0" → (180, 150, 125, 30, 0), most distant first; the default when empty."""
     if not raw:
         return DEFAULT_REMINDER_OFFSETS
     values = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)

@@ -31,6 +31,12 @@ QUESTIONS = {
     "faq_hcmc_scope": "OCOP ở TP.HCM áp dụng cho những quận huyện nào",
     "faq_hcmc_targets": "chỉ tiêu OCOP của TP.HCM mỗi phường là bao nhiêu sản phẩm",
     "faq_hcmc_organisation": "ở TP.HCM cơ quan nào phụ trách OCOP",
+    "faq_revocation": "trong trường hợp nào giấy chứng nhận OCOP bị thu hồi",
+    "faq_evaluation_rounds": "một năm tỉnh tổ chức chấm OCOP mấy đợt",
+    "faq_logo_label": "sản phẩm nào được in logo OCOP lên bao bì",
+    "faq_market_support": "sản phẩm đạt OCOP thì bán ở những điểm nào",
+    "faq_former_districts": "giấy chứng nhận do huyện cũ cấp thì sau sáp nhập còn giá trị không",
+    "faq_programme_2026": "sau năm 2025 chương trình OCOP có còn tiếp tục không",
 }
 
 
@@ -54,12 +60,40 @@ def test_each_entry_is_reachable_with_its_source_line(rasa, intent):
     assert entry.source_line() in text
     assert all(fact in text for fact in entry.must_contain)
     buttons = [b["payload"] for r in replies for b in r.get("buttons") or []]
-    assert buttons == [f"/{topic}" for topic in entry.follow_up]
+    assert buttons == [f'/show_more{{"kb_topic":"{intent}"}}'] + [f"/{topic}" for topic in entry.follow_up]
 
 
 def test_follow_up_button_payload_answers_that_topic(rasa):
     entry = knowledge.load()["faq_renewal"]
     assert entry.source_line() in reply_text(rasa.send(sender(), "/faq_renewal"))
+
+
+def test_more_gives_the_details_and_the_documents_to_open(rasa):
+    me = sender()
+    entry = knowledge.load()["faq_renewal"]
+    rasa.send(me, "/faq_renewal")
+    text = reply_text(rasa.send(me, '/show_more{"kb_topic":"faq_renewal"}'))
+    assert entry.more.strip().splitlines()[0] in text
+    assert "https://vanban.chinhphu.vn/" in text  # QĐ 26/2026/QĐ-TTg on the government's portal
+    # Typed, "xem thêm" shows the details of the last answer.
+    rasa.send(me, "/faq_revocation")
+    typed = reply_text(rasa.send(me, "xem them"))
+    assert knowledge.load()["faq_revocation"].more.strip().splitlines()[0] in typed
+
+
+@pytest.mark.parametrize("question,group", [
+    ("mật ong rừng có làm OCOP được không", "thuộc nhóm Thực phẩm"),
+    ("nha em lam non la thi co dang ky ocop dc ko", "thuộc nhóm Hàng thủ công mỹ nghệ"),
+    ("cây kiểng bonsai có được tham gia OCOP không", "thuộc nhóm Sinh vật cảnh"),
+])
+def test_one_kind_of_product_gets_its_group_and_the_verdict(rasa, question, group):
+    text = reply_text(rasa.send(sender(), question))
+    assert group in text and "6 nhóm" in text
+
+
+def test_an_ambiguous_product_is_asked_about(rasa):
+    text = reply_text(rasa.send(sender(), "vải có được làm OCOP không"))
+    assert "quả vải" in text and "vải dệt" in text
 
 
 def test_out_of_scope_says_what_the_assistant_does(rasa):

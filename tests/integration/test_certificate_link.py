@@ -58,7 +58,7 @@ def test_subscribe_needs_matching_number_and_tax_code(client, db_stack_db: Datab
     assert "không khớp" in reply and subscriptions(db_stack_db, sender) == 0
     say(client, sender, number)
     reply = say(client, sender, tax)
-    assert "Trà mãng cầu Tân Lập" in reply and "4 sao" in reply and "90, 60, 30 và 7 ngày" in reply
+    assert "Trà mãng cầu Tân Lập" in reply and "4 sao" in reply and "180, 150, 125 và 30 ngày" in reply
     assert subscriptions(db_stack_db, sender) == 1
     assert number in say(client, sender, "tra cứu chứng nhận của tôi")
     assert "Đã hủy nhắc hạn" in say(client, sender, "hủy nhắc hạn")

@@ -19,6 +19,9 @@ from ocop.storage.db import Database
 from ocop.storage.models import Certificate, ReminderDelivery, RenewalRequest
 from ocop.vietnam_time import VIETNAM, local_now
 
+# The schedule these tests were written for; the default follows QĐ 26/2026 (ocop/settings.py).
+OFFSETS = (90, 60, 30, 7, 0)
+
 
 def test_reminder_content_buttons_and_the_answer(db_stack: Stack, db_stack_db: Database, tmp_path, monkeypatch) -> None:
     today = local_now().date()
@@ -40,7 +43,7 @@ def test_reminder_content_buttons_and_the_answer(db_stack: Stack, db_stack_db: D
     async def two_cycles() -> None:
         # As the bot process runs them: the cycle in a worker thread, each push back on the event loop.
         rasa = AsyncRasaClient(db_stack.rasa_url, jwt_secret=db_stack.secrets["RASA_JWT_SECRET"])
-        cycle = ReminderCycle(db, RasaReminderPush(rasa, channel_push), Schedule())
+        cycle = ReminderCycle(db, RasaReminderPush(rasa, channel_push), Schedule(OFFSETS))
         try:
             await cycle(morning)
             await cycle(morning + dt.timedelta(hours=2))  # nothing twice
@@ -104,7 +107,7 @@ def test_two_reminders_answered_in_reverse_order_each_on_its_own_certificate(db_
     async def one_cycle() -> None:
         rasa = AsyncRasaClient(db_stack.rasa_url, jwt_secret=db_stack.secrets["RASA_JWT_SECRET"])
         try:
-            await ReminderCycle(db_stack_db, RasaReminderPush(rasa, channel_push), Schedule())(
+            await ReminderCycle(db_stack_db, RasaReminderPush(rasa, channel_push), Schedule(OFFSETS))(
                 dt.datetime.combine(today, dt.time(9), tzinfo=VIETNAM))
         finally:
             await rasa.close()

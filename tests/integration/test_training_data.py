@@ -7,7 +7,7 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bench.data.heldout import load_heldout
-from bot.model_cache import ROOT, rasa_env, training_files
+from bot.model_cache import ROOT, nlu_files, rasa_env, training_files
 from ocop.text import fold, normalize_text
 
 
@@ -24,8 +24,8 @@ def test_rasa_data_validate_passes():
 
 
 def _training_examples():
-    data = load_data(str(ROOT / "data" / "nlu.yml"))
-    return data.intent_examples
+    files = [load_data(str(path)) for path in nlu_files() if path.name.startswith("nlu")]
+    return files[0].merge(*files[1:]).intent_examples
 
 
 def test_every_domain_intent_has_at_least_40_examples():

@@ -11,6 +11,9 @@ from ocop import reminders
 from ocop.storage.db import Database
 from ocop.storage.models import Certificate, CertificateSubscription, ChatUser
 
+# The schedule these tests were written for; the default follows QĐ 26/2026 (ocop/settings.py).
+OFFSETS = (90, 60, 30, 7, 0)
+
 MORNING = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)  # 09:00 in Vietnam
 
 
@@ -41,7 +44,7 @@ def test_two_concurrent_cycles_push_forty_reminders_once_each(db: Database) -> N
 
     def cycle() -> None:
         start.wait()
-        reminders.run_cycle(db, push, reminders.Schedule(), MORNING)
+        reminders.run_cycle(db, push, reminders.Schedule(OFFSETS), MORNING)
 
     threads = [threading.Thread(target=cycle) for _ in range(2)]
     for thread in threads:
@@ -57,6 +60,6 @@ def test_quiet_hours_are_checked_before_each_push(db: Database) -> None:
     evening = dt.datetime(2026, 12, 1, 13, 59, tzinfo=dt.timezone.utc)  # 20:59 in Vietnam
     moments = iter([evening, evening + dt.timedelta(minutes=2), evening + dt.timedelta(minutes=3)])
     pushed = []
-    reminders.plan(db, evening.date(), reminders.Schedule())
-    outcome = reminders.deliver(db, pushed.append, evening, reminders.Schedule(), clock=lambda: next(moments))
+    reminders.plan(db, evening.date(), reminders.Schedule(OFFSETS))
+    outcome = reminders.deliver(db, pushed.append, evening, reminders.Schedule(OFFSETS), clock=lambda: next(moments))
     assert len(pushed) == 1 and outcome == {"sent": 1}  # 21:01 is quiet: the rest wait for the morning

@@ -20,6 +20,9 @@ from ocop.storage.db import Database
 from ocop.storage.models import Certificate, ChatUser, ReminderDelivery
 from ocop.vietnam_time import VIETNAM
 
+# The schedule these tests were written for; the default follows QĐ 26/2026 (ocop/settings.py).
+OFFSETS = (90, 60, 30, 7, 0)
+
 ROOT = Path(__file__).resolve().parents[2]
 TAX = "0100109106"
 EXPIRY = dt.date(2027, 3, 15)
@@ -38,7 +41,7 @@ CERTIFICATE = {
 
 
 def cycle(db: Database, push, now: dt.datetime) -> dict:
-    return reminders.run_cycle(db, push, Schedule(), now)
+    return reminders.run_cycle(db, push, Schedule(OFFSETS), now)
 
 
 @pytest.fixture
@@ -95,7 +98,7 @@ def test_quiet_hours_wait_for_the_morning(linked: Database) -> None:
 
 def test_a_crash_after_the_attempt_never_gives_a_second_message(linked: Database) -> None:
     now = at(EXPIRY - dt.timedelta(days=80))
-    reminders.plan(linked, now.date(), Schedule())
+    reminders.plan(linked, now.date(), Schedule(OFFSETS))
     with linked.session() as session:
         delivery_id = session.execute(select(ReminderDelivery.id)).scalar_one()
     assert reminders.outbox(linked).claim(delivery_id) is not None  # attempt recorded, then the process dies
@@ -149,6 +152,9 @@ KILLED_RUN = """
 import os, sys, datetime as dt
 from ocop import reminders
 from ocop.storage.db import Database
+
+# The schedule these tests were written for; the default follows QĐ 26/2026 (ocop/settings.py).
+OFFSETS = (90, 60, 30, 7, 0)
 url, log, now = sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3])
 pushed = []
 def push(reminder):
@@ -157,7 +163,7 @@ def push(reminder):
     pushed.append(reminder)
     if len(pushed) == 3:
         os._exit(9)  # killed after the third message went out, before it was recorded
-reminders.run_cycle(Database(url), push, reminders.Schedule(), now)
+reminders.run_cycle(Database(url), push, reminders.Schedule(OFFSETS), now)
 """
 
 

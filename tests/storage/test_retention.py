@@ -17,6 +17,9 @@ from ocop.storage.db import Database
 from ocop.storage.models import ErasureRequest
 from tests.storage.test_conversation_history import events_table, store
 
+# The schedule these tests were written for; the default follows QĐ 26/2026 (ocop/settings.py).
+OFFSETS = (90, 60, 30, 7, 0)
+
 NOW = dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.timezone.utc)
 
 
@@ -69,7 +72,7 @@ def test_the_bot_process_schedules_the_privacy_jobs(db: Database, tmp_path: Path
     async def push(reminder) -> None:
         raise AssertionError("no reminder is due")
 
-    scheduler = build_scheduler(db, ReminderCycle(db, push, Schedule()), PrivacyJobs(db, history, 90))
+    scheduler = build_scheduler(db, ReminderCycle(db, push, Schedule(OFFSETS)), PrivacyJobs(db, history, 90))
     jobs = {job.id: job.func_ref for job in scheduler.get_jobs()}
     assert jobs["conversation-erasures"] == "bot.scheduler:erasure_job"
     assert jobs["conversation-retention"] == jobs["startup-retention"] == "bot.scheduler:retention_job"

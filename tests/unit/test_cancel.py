@@ -9,7 +9,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.cancel import DEFAULT_FAREWELL, FAREWELLS, ActionCancelForm
+from actions.cancel import DEFAULT_FAREWELL, EXTRA_SLOTS, FAREWELLS, ActionCancelForm
 from ocop.settings import PROJECT_ROOT
 
 DOMAIN: Dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -35,7 +35,8 @@ def test_cancel_clears_the_required_slots_of_the_active_form(form: str) -> None:
     events, text = cancel(form)
     assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
     cleared = {e["name"] for e in events if e["event"] == "slot" and e["value"] is None}
-    assert cleared == set(DOMAIN["forms"][form]["required_slots"]) | {"requested_slot"}
+    expected = set(DOMAIN["forms"][form]["required_slots"]) | set(EXTRA_SLOTS.get(form, [])) | {"requested_slot"}
+    assert cleared == expected
     assert text.startswith(FAREWELLS[form])
 
 

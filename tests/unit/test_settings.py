@@ -12,7 +12,7 @@ def test_defaults_point_into_the_project_and_loopback() -> None:
     settings = Settings.from_env({})
     assert settings.database_url == f"sqlite:///{PROJECT_ROOT / 'var' / 'ocop.db'}"
     assert settings.rasa_url == "http://127.0.0.1:5005"
-    assert settings.reminder_offsets == DEFAULT_REMINDER_OFFSETS == (90, 60, 30, 7, 0)
+    assert settings.reminder_offsets == DEFAULT_REMINDER_OFFSETS == (180, 150, 125, 30, 0)
     assert settings.quiet_hours == (dt.time(21, 0), dt.time(7, 0))
     assert settings.telegram.token is None and settings.telegram.webhook_listen == "127.0.0.1"
     assert settings.zalo_bot.webhook_listen == settings.zalo_oa.webhook_listen == "127.0.0.1"

@@ -1,0 +1,54 @@
+"""Which office receives a dossier: the place read from a question, current or former units."""
+
+import pytest
+
+from ocop.address import find_place
+from ocop.offices import office_for
+
+HCMC = "Thành phố Hồ Chí Minh"
+
+
+@pytest.mark.parametrize("text,ward,converted", [
+    ("nộp hồ sơ ở đâu, tôi ở phường Sài Gòn", "Phường Sài Gòn", False),
+    ("xa binh my cu chi nop o dau", "Xã Bình Mỹ", False),
+    ("ở đặc khu Côn Đảo nộp chỗ nào", "Đặc khu Côn Đảo", False),
+    ("Cơ sở em ở thị trấn Hóc Môn, hồ sơ OCOP nộp cho ai?", "Xã Hóc Môn", True),
+    ("tôi ở xã Tân Thạnh Đông huyện Củ Chi thì nộp hồ sơ ở đâu", "Xã Phú Hòa Đông", True),
+])
+def test_place_in_a_question(text, ward, converted):
+    place = find_place(text, HCMC)
+    assert place is not None and place.ward == ward and place.province == HCMC
+    assert place.converted is converted
+
+
+@pytest.mark.parametrize("text", ["nộp hồ sơ ở đâu", "tôi ở Hà Nội", "", "x" * 400, "xã"])
+def test_no_place_no_office(text):
+    assert office_for(text) is None
+
+
+def test_message_names_the_commune_the_department_and_no_unconfirmed_contact():
+    office = office_for("tôi ở xã Tân Thạnh Đông huyện Củ Chi thì nộp hồ sơ ở đâu")
+    text = office.message()
+    assert "nay thuộc xã Phú Hòa Đông" in text
+    assert "UBND xã Phú Hòa Đông" in text
+    assert "Sở Nông nghiệp và Môi trường" in text
+    assert "Điện thoại" not in text  # no phone is on record until the office confirms one
+
+
+def test_contacts_come_from_the_data_file(tmp_path, monkeypatch):
+    from ocop import offices
+    (tmp_path / "settings").mkdir()
+    (tmp_path / "settings" / "offices.yml").write_text(
+        'default_province: "Thành phố Hồ Chí Minh"\n'
+        'provinces:\n  "Thành phố Hồ Chí Minh": {department: "Sở X", phone: "028 0000 0000"}\n'
+        'communes:\n  "Phường Sài Gòn": {address: "1 Đường Y"}\n', encoding="utf-8")
+    monkeypatch.setenv("OCOP_DATA_DIR", str(tmp_path))
+    from ocop.settings import get_settings
+    get_settings.cache_clear()
+    offices.offices.cache_clear()
+    try:
+        text = office_for("phường Sài Gòn").message()
+    finally:
+        get_settings.cache_clear()
+        offices.offices.cache_clear()
+    assert "Sở X" in text and "028 0000 0000" in text and "1 Đường Y" in text
