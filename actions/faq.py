@@ -15,7 +15,7 @@ import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.validators import best_choice
@@ -35,6 +35,10 @@ WORD = re.compile(r"[^\W_]+")
 
 def more_button(topic: Text) -> Dict[Text, Text]:
     return {"title": "Xem thêm", "payload": f'/show_more{{"{TOPIC_SLOT}":"{topic}"}}'}
+
+
+def follow_up_buttons(entry: knowledge.Entry, entries: Dict[Text, knowledge.Entry]) -> List[Dict[Text, Text]]:
+    return [{"title": entries[t].title, "payload": f"/{t}"} for t in entry.follow_up if t in entries]
 
 
 def named_product(text: Text) -> Optional[Tuple[Text, Text]]:
@@ -94,12 +98,7 @@ class ActionAnswerFaq(Action):
         if entry is None:
             dispatcher.utter_message(response="utter_default")
             return []
-        buttons = [more_button(entry.intent)] if entry.has_more else []
-        buttons += [
-            {"title": entries[topic].title, "payload": f"/{topic}"}
-            for topic in entry.follow_up
-            if topic in entries
-        ]
+        buttons = ([more_button(entry.intent)] if entry.has_more else []) + follow_up_buttons(entry, entries)
         text = entry.reply() if verdict is None else f"{verdict}\n\n{entry.reply()}"
         dispatcher.utter_message(text=text, buttons=buttons)
         return [SlotSet(TOPIC_SLOT, entry.intent)]
@@ -111,12 +110,7 @@ class ActionShowMore(Action):
     def name(self) -> Text:
         return "action_show_more"
 
-    def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
         entries = knowledge.load()
         topic = next(tracker.get_latest_entity_values(TOPIC_SLOT), None) or tracker.get_slot(TOPIC_SLOT)
         entry = entries.get(topic or "")
@@ -128,6 +122,5 @@ class ActionShowMore(Action):
         if not entry.has_more:
             dispatcher.utter_message(text=f"Câu trả lời về \"{entry.title}\" đã đầy đủ ở trên.")
             return [SlotSet(TOPIC_SLOT, entry.intent)]
-        buttons = [{"title": entries[t].title, "payload": f"/{t}"} for t in entry.follow_up if t in entries]
-        dispatcher.utter_message(text=entry.more_reply(), buttons=buttons)
+        dispatcher.utter_message(text=entry.more_reply(), buttons=follow_up_buttons(entry, entries))
         return [SlotSet(TOPIC_SLOT, entry.intent)]

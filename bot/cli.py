@@ -166,7 +166,7 @@ def database(db: Database, args: argparse.Namespace) -> int:
 
 def knowledge_check(db: Database, args: argparse.Namespace) -> int:
     settings = Settings.from_env()
-    months = args.max_age_months or settings.kb_max_age_months
+    months = settings.kb_max_age_months if args.max_age_months is None else args.max_age_months
     findings = knowledge_review.review(knowledge.load(str(settings.knowledge_dir)),
                                        knowledge_review.superseded_decisions(settings.knowledge_dir),
                                        local_now().date(), months)
