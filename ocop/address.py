@@ -145,7 +145,7 @@ def parse_address(text: Text) -> Optional[Address]:
 
 
 # Where a place starts in a sentence ("tôi ở xã Bình Mỹ, Củ Chi thì nộp ở đâu"): a unit word.
-_PLACE_START = re.compile(r"(?<![\w])(xa|phuong|thi tran|dac khu|huyen|quan|thi xa|p|x|tt)(?:[\s.]+)(?=[\w])")
+_PLACE_START = re.compile(r"(?<![\w])(xa|phuong|thi tran|dac khu|huyen|quan|thi xa|p|x|tt)(?:[\s.]+|(?=\d))(?=[\w])")
 # Where it ends: the rest of the question.
 _PLACE_END = re.compile(
     r"\?|(?<![\w])(thi|nop|ho so|dang ky|dang ki|lam ocop|o dau|cho ai|o uy ban|uy ban nao|den|lien he"
@@ -166,10 +166,14 @@ def find_place(text: Text, default_province: Text) -> Optional[Address]:
     start = _PLACE_START.search(folded)
     if start is not None and len(folded) == len(original):
         end = _PLACE_END.search(folded, start.end())
-        span = original[start.start(): end.start() if end else len(original)].strip(" ,.;")
+        span = _expand_units(original[start.start(): end.start() if end else len(original)].strip(" ,.;"))
+        # "p tân định", "tt củ chi": a unit written as its abbreviation and a space, at the start of the place.
+        unit = re.match(r"(tp|tx|tt|p|q|h|x)\s+(?=\D)", span, re.IGNORECASE)
+        if unit:
+            span = _UNIT_PREFIXES[unit.group(1).lower()] + " " + span[unit.end():]
         # "phường 7 quận 3" → "phường 7, quận 3": the converter reads units separated by commas.
-        folded_span = folded[start.start(): start.start() + len(span)]
-        cuts = [m.start() for m in _SPLIT_UNITS.finditer(folded_span)]
+        folded_span = fold(span).lower()
+        cuts = [m.start() for m in _SPLIT_UNITS.finditer(folded_span)] if len(folded_span) == len(span) else []
         for cut in reversed(cuts):
             if span[:cut].rstrip().endswith(","):
                 continue

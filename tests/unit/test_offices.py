@@ -14,6 +14,10 @@ HCMC = "Thành phố Hồ Chí Minh"
     ("ở đặc khu Côn Đảo nộp chỗ nào", "Đặc khu Côn Đảo", False),
     ("Cơ sở em ở thị trấn Hóc Môn, hồ sơ OCOP nộp cho ai?", "Xã Hóc Môn", True),
     ("tôi ở xã Tân Thạnh Đông huyện Củ Chi thì nộp hồ sơ ở đâu", "Xã Phú Hòa Đông", True),
+    # units abbreviated as producers type them: "p tân định", "p7 q3", "x bình mỹ"
+    ("minh o p tan dinh thi nop ho so o dau", "Phường Tân Định", False),
+    ("x binh my cu chi nop o dau", "Xã Bình Mỹ", False),
+    ("sx o p7 q3 thi nop dau", "Phường Bình Đông", True),
 ])
 def test_place_in_a_question(text, ward, converted):
     place = find_place(text, HCMC)
