@@ -88,18 +88,18 @@ class ActionAnswerFaq(Action):
         entries = knowledge.load()
         intent = tracker.latest_message.get("intent", {}).get("name")
         text = tracker.latest_message.get("text") or ""
-        verdict = None
+        lead = None  # what the question's own words add before the answer
         if intent in PRODUCT_KIND_INTENTS:  # the verdict first, then the answer asked for
-            verdict = product_verdict(text)
+            lead = product_verdict(text)
         elif intent in PLACE_INTENTS:  # "ở phường Sài Gòn thì nộp ở đâu": the office first
             office = office_for(text)
-            verdict = office.message() if office is not None else None
+            lead = office.message() if office is not None else None
         entry = entries.get(intent)
         if entry is None:
             dispatcher.utter_message(response="utter_default")
             return []
         buttons = ([more_button(entry.intent)] if entry.has_more else []) + follow_up_buttons(entry, entries)
-        text = entry.reply() if verdict is None else f"{verdict}\n\n{entry.reply()}"
+        text = entry.reply() if lead is None else f"{lead}\n\n{entry.reply()}"
         dispatcher.utter_message(text=text, buttons=buttons)
         return [SlotSet(TOPIC_SLOT, entry.intent)]
 

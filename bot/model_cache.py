@@ -16,9 +16,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from ocop.settings import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
 
 ROOT = PROJECT_ROOT
 MODEL_PREFIX = "ocop-"
@@ -34,6 +37,14 @@ def training_files(root: Path = ROOT) -> List[Path]:
 def nlu_files(root: Path = ROOT) -> List[Path]:
     """The NLU part of the training data: examples (``nlu*.yml``), regexes, lookups, synonyms."""
     return sorted((root / "data").glob("nlu*.yml")) + [root / "data" / "lookups.yml"]
+
+
+def nlu_training_data(root: Path = ROOT) -> TrainingData:
+    """The NLU training files merged into one Rasa ``TrainingData`` (a new object on every call)."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    parts = [load_data(str(path)) for path in nlu_files(root)]
+    return parts[0].merge(*parts[1:])
 
 
 def component_files(root: Path = ROOT) -> List[Path]:

@@ -18,9 +18,7 @@ from ocop.storage import certificates
 from ocop.storage.db import Database
 from ocop.storage.models import Certificate, ReminderDelivery, RenewalRequest
 from ocop.vietnam_time import VIETNAM, local_now
-
-# The schedule these tests were written for; the default follows QĐ 26/2026 (ocop/settings.py).
-OFFSETS = (90, 60, 30, 7, 0)
+from tests.reminder_offsets import OFFSETS
 
 
 def test_reminder_content_buttons_and_the_answer(db_stack: Stack, db_stack_db: Database, tmp_path, monkeypatch) -> None:

@@ -4,10 +4,9 @@ import subprocess
 import sys
 
 import yaml
-from rasa.shared.nlu.training_data.loading import load_data
 
 from bench.data.heldout import load_heldout
-from bot.model_cache import ROOT, nlu_files, rasa_env, training_files
+from bot.model_cache import ROOT, nlu_training_data, rasa_env, training_files
 from ocop.text import fold, normalize_text
 
 
@@ -24,8 +23,7 @@ def test_rasa_data_validate_passes():
 
 
 def _training_examples():
-    files = [load_data(str(path)) for path in nlu_files() if path.name.startswith("nlu")]
-    return files[0].merge(*files[1:]).intent_examples
+    return nlu_training_data().intent_examples
 
 
 def test_every_domain_intent_has_at_least_40_examples():

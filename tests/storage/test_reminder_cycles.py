@@ -10,9 +10,7 @@ from fakes.tax_codes import tax_code
 from ocop import reminders
 from ocop.storage.db import Database
 from ocop.storage.models import Certificate, CertificateSubscription, ChatUser
-
-# The schedule these tests were written for; the default follows QĐ 26/2026 (ocop/settings.py).
-OFFSETS = (90, 60, 30, 7, 0)
+from tests.reminder_offsets import OFFSETS
 
 MORNING = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)  # 09:00 in Vietnam
 

@@ -19,9 +19,7 @@ from ocop.storage import certificates
 from ocop.storage.db import Database
 from ocop.storage.models import Certificate, ChatUser, ReminderDelivery
 from ocop.vietnam_time import VIETNAM
-
-# The schedule these tests were written for; the default follows QĐ 26/2026 (ocop/settings.py).
-OFFSETS = (90, 60, 30, 7, 0)
+from tests.reminder_offsets import OFFSETS
 
 ROOT = Path(__file__).resolve().parents[2]
 TAX = "0100109106"
@@ -152,9 +150,7 @@ KILLED_RUN = """
 import os, sys, datetime as dt
 from ocop import reminders
 from ocop.storage.db import Database
-
-# The schedule these tests were written for; the default follows QĐ 26/2026 (ocop/settings.py).
-OFFSETS = (90, 60, 30, 7, 0)
+from tests.reminder_offsets import OFFSETS
 url, log, now = sys.argv[1], sys.argv[2], dt.datetime.fromisoformat(sys.argv[3])
 pushed = []
 def push(reminder):

@@ -15,10 +15,8 @@ from ocop.reminders import Schedule
 from ocop.storage import erasure
 from ocop.storage.db import Database
 from ocop.storage.models import ErasureRequest
+from tests.reminder_offsets import OFFSETS
 from tests.storage.test_conversation_history import events_table, store
-
-# The schedule these tests were written for; the default follows QĐ 26/2026 (ocop/settings.py).
-OFFSETS = (90, 60, 30, 7, 0)
 
 NOW = dt.datetime(2026, 11, 29, 10, 0, tzinfo=dt.timezone.utc)
 

@@ -6,18 +6,14 @@ import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.training_data.loading import load_data
 
-from bot.model_cache import nlu_files
+from bot.model_cache import nlu_training_data
 from nlu.entity_extractor import VietnameseEntityExtractor
 
 
 @pytest.fixture(scope="module")
 def extractor(tmp_path_factory):
-    data = None
-    for path in nlu_files():
-        part = load_data(str(path))
-        data = part if data is None else data.merge(part)
+    data = nlu_training_data()
     storage = LocalModelStorage(Path(tmp_path_factory.mktemp("storage")))
     resource = Resource("entities")
     config = VietnameseEntityExtractor.get_default_config()

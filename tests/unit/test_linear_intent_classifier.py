@@ -7,10 +7,9 @@ import pytest
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.model_cache import nlu_files
+from bot.model_cache import nlu_training_data
 from nlu.linear_intent_classifier import LinearIntentClassifier, folded_text
 from nlu.vietnamese_tokenizer import VietnameseTokenizer
 
@@ -24,10 +23,7 @@ def tokenized(texts):
 
 @pytest.fixture(scope="module")
 def classifier(tmp_path_factory):
-    data = None
-    for path in nlu_files():
-        part = load_data(str(path))
-        data = part if data is None else data.merge(part)
+    data = nlu_training_data()
     tokenizer = VietnameseTokenizer(VietnameseTokenizer.get_default_config())
     tokenizer.process_training_data(data)
     storage = LocalModelStorage(Path(tmp_path_factory.mktemp("storage")))
