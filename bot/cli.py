@@ -4,7 +4,7 @@
     ocop import certificates FILE.xlsx|FILE.csv [--skip-invalid]
     ocop export renewals --format xlsx|csv [-o FILE]
     ocop report expiring --days 90 [--xlsx FILE]
-    ocop officers add|remove|list [--channel telegram --user-id ID --name NAME]
+    ocop officers add|remove|list [--channel telegram --user-id ID --name NAME] [--login L --role R]
     ocop broadcast --text TEXT [--province P] [--ward W] [--group G] [--stars N] [--expiring-days N] [--urgent] [--yes]
     ocop broadcast-report ID
     ocop claims list|confirm ID|refuse ID
@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import os
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -28,7 +30,7 @@ from ocop import announcements, knowledge, knowledge_review, reports
 from ocop.audiences import Audience
 from ocop.choices import find_product_group
 from ocop.settings import Settings
-from ocop.storage import certificates, claims
+from ocop.storage import certificates, claims, console_accounts
 from ocop.storage import officers as officer_list
 from ocop.storage.db import Database
 from ocop.vietnam_time import local_now, local_time
@@ -104,14 +106,29 @@ def officers(db: Database, args: argparse.Namespace) -> int:
         if not (args.user_id and args.name):
             print("Cần --user-id và --name", file=sys.stderr)
             return 2
-        officer_list.add(db, args.channel, args.user_id, args.name)
+        officer_id = officer_list.add(db, args.channel, args.user_id, args.name)
         print(f"Đã thêm cán bộ {args.name} ({args.channel}:{args.user_id})")
+        if args.login:
+            password = os.environ.get("OCOP_OFFICER_PASSWORD") or _ask_password()
+            try:
+                console_accounts.set_login(db, officer_id, args.login, password, args.role, "cli")
+            except ValueError as problem:
+                print(problem, file=sys.stderr)
+                return 2
+            print(f"Đăng nhập trang quản trị: {args.login} (quyền {args.role})")
     elif args.action == "remove":
         print("Đã xóa." if officer_list.remove(db, args.channel, args.user_id) else "Không có cán bộ này.")
     else:
-        for channel, user_id, name in officer_list.listing(db):
-            print(f"{channel}:{user_id}\t{name}")
+        for channel, user_id, name, login, role in officer_list.listing(db):
+            print(f"{channel}:{user_id}\t{name}" + (f"\t{login} ({role})" if login else ""))
     return 0
+
+
+def _ask_password() -> str:
+    password = getpass.getpass("Mật khẩu trang quản trị: ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != password:
+        raise SystemExit("Hai lần nhập mật khẩu không khớp.")
+    return password
 
 
 def broadcast(db: Database, args: argparse.Namespace) -> int:
@@ -200,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     officer.add_argument("--channel", default="telegram")
     officer.add_argument("--user-id")
     officer.add_argument("--name")
+    officer.add_argument("--login", help="tên đăng nhập trang quản trị (mật khẩu: hỏi, hoặc OCOP_OFFICER_PASSWORD)")
+    officer.add_argument("--role", choices=console_accounts.ROLES, default="officer")
     officer.set_defaults(handler=officers)
     send = commands.add_parser("broadcast", help="gửi thông báo tới người đăng ký nhận tin")
     send.add_argument("--text", required=True)

@@ -2,7 +2,9 @@
 
 Column headers are matched as officers write them ("Số GCN", "Số chứng nhận",
 "Mã số thuế", "Hạng sao", "Ngày quyết định", "Ngày cấp" …, with or without
-accents). A certificate is valid 36 months from the recognition decision
+accents). An optional "Địa chỉ" gives the holder's commune, converted to the
+current units as the registration form does (for the console's per-commune targets).
+A certificate is valid 36 months from the recognition decision
 ("Ngày quyết định"), which often precedes the hand-over ("Ngày cấp"): without
 an expiry date, the expiry is counted from the decision when the file gives
 it, from the issue date otherwise. Every row is
@@ -26,8 +28,9 @@ from dateutil.relativedelta import relativedelta
 from openpyxl.utils.exceptions import InvalidFileException
 from stdnum.vn import mst
 
+from ocop.address import parse_address
 from ocop.storage.certificates import number_key
-from ocop.text import fold
+from ocop.text import fold, place_key
 
 VALIDITY_MONTHS = 36
 
@@ -44,6 +47,7 @@ HEADERS: Dict[Text, Tuple[Text, ...]] = {
     "issue_date": ("ngay cap", "ngay ky", "ngay trao"),
     "expiry_date": ("ngay het han", "het han", "hieu luc den", "co hieu luc den"),
     "status": ("trang thai", "tinh trang"),
+    "holder_address": ("dia chi", "dia chi chu the", "dia chi san xuat", "dia chi co so", "dia diem san xuat"),
 }
 REQUIRED = ("number", "product_name", "holder_name", "holder_tax_code", "star_rating", "issuing_authority",
             "issue_date")
@@ -51,7 +55,7 @@ TITLES = {
     "number": "Số chứng nhận", "product_name": "Tên sản phẩm", "holder_name": "Chủ thể",
     "holder_tax_code": "Mã số thuế", "star_rating": "Hạng sao", "issuing_authority": "Cơ quan cấp",
     "decision_number": "Số quyết định", "decision_date": "Ngày quyết định", "issue_date": "Ngày cấp",
-    "expiry_date": "Ngày hết hạn", "status": "Trạng thái",
+    "expiry_date": "Ngày hết hạn", "status": "Trạng thái", "holder_address": "Địa chỉ",
 }
 
 
@@ -204,6 +208,12 @@ def parse_record(cells: Dict[Text, Any], row: int, today: dt.date) -> Tuple[Opti
             bad("expiry_date", "ngày hết hạn phải sau ngày quyết định/ngày cấp")
     elif start is not None:
         expiry = start + relativedelta(months=VALIDITY_MONTHS)
+    place = None
+    if text.get("holder_address"):
+        place = parse_address(text["holder_address"])
+        if place is None:
+            bad("holder_address",
+                "không nhận ra xã/phường và tỉnh/thành phố (ghi ví dụ: \"xã Củ Chi, TP. Hồ Chí Minh\")")
     if errors:
         return None, errors
     return {
@@ -218,6 +228,9 @@ def parse_record(cells: Dict[Text, Any], row: int, today: dt.date) -> Tuple[Opti
         "issue_date": issue,
         "expiry_date": expiry,
         "status": status_for(expiry, today, text.get("status", "")),
+        **({"holder_address": text["holder_address"], "ward": place.ward,
+            "ward_key": place_key(place.ward), "province_key": place_key(place.province)}
+           if place is not None else {}),
     }, []
 
 

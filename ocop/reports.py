@@ -18,6 +18,7 @@ from typing import Any, Iterable, Iterator, List, Optional, Sequence, Text
 from ocop.choices import label
 from ocop.storage import certificates, registrations, renewals
 from ocop.storage.db import Database
+from ocop.targets import KIND_LABELS
 from ocop.vietnam_time import local_time
 
 REGISTRATION_STATUS = {
@@ -133,3 +134,17 @@ def write_csv(rows: Iterable[Sequence[Any]], path: Path) -> int:
 def write(rows: Iterable[Sequence[Any]], path: Path, title: Text = "Dữ liệu") -> int:
     """xlsx or csv by the file's extension."""
     return write_csv(rows, path) if path.suffix.lower() == ".csv" else write_xlsx(rows, path, title)
+
+
+PROGRESS_COLUMNS = ("Xã/phường/đặc khu", "Loại", "Thuộc quận/huyện cũ", "Sản phẩm 3 sao", "Sản phẩm 4 sao",
+                    "Sản phẩm 5 sao", "Tổng sản phẩm còn hiệu lực", "Hồ sơ đang xử lý", "Chỉ tiêu tối thiểu",
+                    "Chỉ tiêu phấn đấu", "Còn thiếu", "Đạt chỉ tiêu")
+
+
+def progress_rows(units: Iterable[Any]) -> Iterator[List[Any]]:
+    """Header, then one row per commune/ward of ``ocop.targets.progress`` (as the console shows them)."""
+    yield list(PROGRESS_COLUMNS)
+    for item in units:
+        yield [item.unit.name, KIND_LABELS[item.unit.kind], ", ".join(item.unit.former_districts),
+               item.stars.get(3, 0), item.stars.get(4, 0), item.stars.get(5, 0), item.certified, item.in_progress,
+               item.target.min_products, item.target.goal_products or "", item.gap, "Đạt" if item.reached else "Chưa"]

@@ -126,6 +126,9 @@ class Settings:
     metrics_listen: str = "127.0.0.1"  # the bot process's /healthz and /metrics
     metrics_port: int = 9108  # 0: not served
     log_format: str = "text"  # or "json": one JSON object per line
+    console_listen: str = "127.0.0.1"  # the officers' web console (web/)
+    console_port: int = 8080  # 0: not started by make run
+    console_secure_cookies: bool = False  # True behind HTTPS: the session cookie gets Secure
     bot_role: str = "all"  # the bot process: "ingress" (channels), "worker" (scheduler, senders) or both
     telegram: BotApiSettings = BotApiSettings()
     zalo_bot: BotApiSettings = BotApiSettings(webhook_port=8445)
@@ -173,6 +176,9 @@ class Settings:
             metrics_listen=get("OCOP_METRICS_LISTEN") or "127.0.0.1",
             metrics_port=int(get("OCOP_METRICS_PORT") or 9108),
             log_format=(get("LOG_FORMAT") or "text").lower(),
+            console_listen=get("OCOP_CONSOLE_LISTEN") or "127.0.0.1",
+            console_port=int(get("OCOP_CONSOLE_PORT") or 8080),
+            console_secure_cookies=(get("OCOP_CONSOLE_SECURE_COOKIES") or "").lower() in ("1", "true", "yes"),
             bot_role=_choice(get("OCOP_BOT_ROLE"), BOT_ROLES),
             telegram=BotApiSettings.from_env(get, "TELEGRAM", "TELEGRAM_BOT_TOKEN", 8443),
             zalo_bot=BotApiSettings.from_env(get, "ZALO_BOT", "ZALO_BOT_TOKEN", 8445),

@@ -25,6 +25,9 @@ class HandoffRequest(Base):
     last_message = Column(Text, nullable=True)  # masked: no phone numbers or tax codes
     status = Column(String(16), nullable=False, default="open", index=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    closed_note = Column(Text, nullable=True)
+    closed_by = Column(String(160), nullable=True)
+    closed_at = Column(DateTime(timezone=True), nullable=True)
 
 
 class Producer(Base):
@@ -86,6 +89,7 @@ class PreRegistration(Base):
     description = Column(Text, nullable=False)
     has_quality_documents = Column(Boolean, nullable=False)
     status = Column(String(16), nullable=False, default="submitted", index=True)
+    officer_message = Column(Text, nullable=True)  # what the officer asked for or why it was refused
     privacy_notice = Column(String(16), nullable=True)  # the version of the notice the producer agreed to
     privacy_agreed_at = Column(DateTime(timezone=True), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
@@ -127,6 +131,10 @@ class Certificate(Base):
     issue_date = Column(Date, nullable=False)  # handed over, often later at a ceremony
     expiry_date = Column(Date, nullable=False, index=True)
     status = Column(String(16), nullable=False, default="valid", index=True)  # valid/expiring/expired/renewed/withdrawn
+    holder_address = Column(Text, nullable=True)  # as imported: a business address
+    ward = Column(String(128), nullable=True)  # the current commune/ward, converted from the address
+    ward_key = Column(String(128), nullable=True, index=True)  # ocop.text.place_key(ward)
+    province_key = Column(String(128), nullable=True)  # ward names repeat across provinces
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, onupdate=utcnow)
 
@@ -209,7 +217,28 @@ class Officer(Base):
     channel = Column(String(32), nullable=False)
     user_id = Column(String(128), nullable=False)
     name = Column(String(255), nullable=False)
+    # The web console (web/): a login and an Argon2 hash, one of ROLES, and the sign-in lock.
+    login = Column(String(64), nullable=True, unique=True)
+    password_hash = Column(String(255), nullable=True)
+    role = Column(String(16), nullable=False, default="officer", server_default="officer")
+    failed_logins = Column(Integer, nullable=False, default=0, server_default="0")
+    locked_until = Column(DateTime(timezone=True), nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser: the cookie holds a random token, the table only its hash."""
+
+    __tablename__ = "console_sessions"
+
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    officer_id = Column(Integer, ForeignKey("officers.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = Column(DateTime(timezone=True), nullable=False, index=True)
+
+    officer = relationship("Officer")
 
 
 class Announcement(Base):

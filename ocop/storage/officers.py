@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Text, Tuple
+from typing import List, Optional, Text, Tuple
 
 from sqlalchemy import delete, select
 
@@ -17,9 +17,17 @@ def is_officer(db: Database, channel: Text, user_id: Text) -> bool:
         ).first() is not None
 
 
-def add(db: Database, channel: Text, user_id: Text, name: Text) -> None:
+def add(db: Database, channel: Text, user_id: Text, name: Text) -> int:
+    """Add an officer (or rename one already listed); their id."""
     with db.session() as session:
-        session.add(Officer(channel=channel, user_id=user_id, name=name))
+        officer = session.execute(
+            select(Officer).where(Officer.channel == channel, Officer.user_id == user_id)).scalar_one_or_none()
+        if officer is None:
+            officer = Officer(channel=channel, user_id=user_id, name=name)
+            session.add(officer)
+        officer.name = name
+        session.flush()
+        return officer.id
 
 
 def remove(db: Database, channel: Text, user_id: Text) -> bool:
@@ -28,8 +36,8 @@ def remove(db: Database, channel: Text, user_id: Text) -> bool:
             delete(Officer).where(Officer.channel == channel, Officer.user_id == user_id)).rowcount)
 
 
-def listing(db: Database) -> List[Tuple[Text, Text, Text]]:
-    """(channel, user id, name) of every officer, oldest first."""
+def listing(db: Database) -> List[Tuple[Text, Text, Text, Optional[Text], Text]]:
+    """(channel, user id, name, console login, role) of every officer, oldest first."""
     with db.session() as session:
         return [tuple(row) for row in session.execute(
-            select(Officer.channel, Officer.user_id, Officer.name).order_by(Officer.id))]
+            select(Officer.channel, Officer.user_id, Officer.name, Officer.login, Officer.role).order_by(Officer.id))]
