@@ -1,33 +1,53 @@
 """What to do when the NLU is not sure (intent ``nlu_fallback``).
 
-The first time: offer the two or three likeliest OCOP topics as buttons, or
-ask to rephrase if no topic is likely. Two misunderstandings in a row: hand the
-producer over to an officer (``actions.handoff``).
+A close call between knowledge topics (the likeliest above the fallback
+threshold, the next one just behind it) is answered with the likeliest, and
+the other is offered as a button: a producer asking "hồ sơ đăng ký OCOP gồm
+những gì?" gets the dossier at once, not a question back. Otherwise, the first
+time: offer the two or three likeliest OCOP topics as buttons, or ask to
+rephrase if no topic is likely. Two misunderstandings in a row: hand the
+producer over to an officer (``actions.handoff``). Inside a form, and when
+the likeliest intent is a task, the producer is always asked.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.faq import answer
 from actions.handoff import contact_message, record_handoff
 from ocop import knowledge
 
 FALLBACK_INTENT = "nlu_fallback"
 MAX_BUTTONS = 3
 MIN_CONFIDENCE = 0.1
+ANSWER_AT = 0.3  # the FallbackClassifier's threshold (config.yml): above it, the fallback was a close call
+MAX_ALTERNATIVES = 2
+
+
+def close_call(parse_data: Dict[Text, Any],
+               entries: Dict[Text, knowledge.Entry]) -> Optional[Tuple[knowledge.Entry, List[knowledge.Entry]]]:
+    """The likeliest topic and the close others, when the NLU fell back only because FAQ topics were close."""
+    ranking = [item for item in parse_data.get("intent_ranking") or [] if item.get("name") != FALLBACK_INTENT]
+    if not ranking or ranking[0].get("name") not in entries or ranking[0].get("confidence", 0) < ANSWER_AT:
+        return None
+    others = [entries[item["name"]] for item in ranking[1:]
+              if item.get("name") in entries and item.get("confidence", 0) >= MIN_CONFIDENCE]
+    return entries[ranking[0]["name"]], others[:MAX_ALTERNATIVES]
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the latest user messages in a row were not understood."""
+    """How many of the latest user messages in a row were not understood (a close call was answered)."""
+    entries = knowledge.load()
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        intent = (event.get("parse_data") or {}).get("intent", {}).get("name")
-        if intent != FALLBACK_INTENT:
+        parse_data = event.get("parse_data") or {}
+        if parse_data.get("intent", {}).get("name") != FALLBACK_INTENT or close_call(parse_data, entries):
             break
         count += 1
     return count
@@ -56,6 +76,11 @@ class ActionClarify(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
+        entries = knowledge.load()
+        close = close_call(tracker.latest_message, entries)
+        if close is not None and not (tracker.active_loop or {}).get("name"):
+            likeliest, others = close
+            return answer(dispatcher, entries, likeliest.intent, tracker.latest_message.get("text") or "", others)
         if consecutive_fallbacks(tracker) >= 2:
             record_handoff(tracker, "repeated_fallback")
             dispatcher.utter_message(

@@ -12,7 +12,7 @@ file that names a commune gets its receiving office first (``ocop.offices``).
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -85,23 +85,31 @@ class ActionAnswerFaq(Action):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        entries = knowledge.load()
         intent = tracker.latest_message.get("intent", {}).get("name")
-        text = tracker.latest_message.get("text") or ""
-        lead = None  # what the question's own words add before the answer
-        if intent in PRODUCT_KIND_INTENTS:  # the verdict first, then the answer asked for
-            lead = product_verdict(text)
-        elif intent in PLACE_INTENTS:  # "ở phường Sài Gòn thì nộp ở đâu": the office first
-            office = office_for(text)
-            lead = office.message() if office is not None else None
-        entry = entries.get(intent)
-        if entry is None:
-            dispatcher.utter_message(response="utter_default")
-            return []
-        buttons = ([more_button(entry.intent)] if entry.has_more else []) + follow_up_buttons(entry, entries)
-        text = entry.reply() if lead is None else f"{lead}\n\n{entry.reply()}"
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return [SlotSet(TOPIC_SLOT, entry.intent)]
+        return answer(dispatcher, knowledge.load(), intent, tracker.latest_message.get("text") or "")
+
+
+def answer(dispatcher: CollectingDispatcher, entries: Dict[Text, knowledge.Entry], intent: Optional[Text],
+           text: Text, alternatives: Sequence[knowledge.Entry] = ()) -> List[EventType]:
+    """The answer of topic ``intent`` to the question ``text``; ``alternatives`` are offered as buttons."""
+    lead = None  # what the question's own words add before the answer
+    if intent in PRODUCT_KIND_INTENTS:  # the verdict first, then the answer asked for
+        lead = product_verdict(text)
+    elif intent in PLACE_INTENTS:  # "ở phường Sài Gòn thì nộp ở đâu": the office first
+        office = office_for(text)
+        lead = office.message() if office is not None else None
+    entry = entries.get(intent or "")
+    if entry is None:
+        dispatcher.utter_message(response="utter_default")
+        return []
+    buttons = ([more_button(entry.intent)] if entry.has_more else []) + follow_up_buttons(entry, entries)
+    reply = entry.reply() if lead is None else f"{lead}\n\n{entry.reply()}"
+    if alternatives:
+        reply += "\n\nNếu bạn muốn hỏi nội dung khác, hãy chọn bên dưới."
+        buttons = [{"title": f"Hỏi về: {other.title}", "payload": f"/{other.intent}"} for other in alternatives] \
+            + buttons[:1]
+    dispatcher.utter_message(text=reply, buttons=buttons)
+    return [SlotSet(TOPIC_SLOT, entry.intent)]
 
 
 class ActionShowMore(Action):

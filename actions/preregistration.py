@@ -519,5 +519,7 @@ class ActionMyRegistrations(Action):
         for row in rows:
             status = REGISTRATION_STATUS.get(row.status, row.status)
             lines.append(f"• {row.code} – {row.product} ({row.created_at:%d/%m/%Y}): {status}")
+            if row.message:
+                lines.append(f"  Lời nhắn của cán bộ: {row.message}")
         dispatcher.utter_message(text="\n".join(lines))
         return []

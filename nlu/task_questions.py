@@ -36,7 +36,8 @@ QUESTION_WORDS = (
     "loai nao", "san pham nao", "sp nao", "cach nao", "o dau", "cho nao",
     "noi nao", "bao lau", "may ngay", "bao nhieu", "bn", "the nao", "ntn", "nhu the nao", "ra sao", "thi sao",
     "tai sao", "vi sao", "gi", "j", "nhung gi", "nhung buoc nao", "buoc nao", "cai gi", "co mat phi",
-    "mat phi", "chi phi", "le phi", "co phai",
+    "mat phi", "chi phi", "le phi", "co phai", "tu dau", "lam sao", "lam the nao", "thu tuc", "quy trinh",
+    "cach",
 )
 _QUESTION = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in QUESTION_WORDS) + r")(?![\w])")
 

@@ -83,6 +83,18 @@ def _create(session: Session, text: Text, audience: Audience, created_by: Text, 
     return announcement.id, len(ids)
 
 
+def queue_message(session: Session, chat_user_id: int, text: Text, created_by: Text, kind: Text) -> int:
+    """An officer's message to one chat (a registration's new status, a reply to a hand-off), sent by the
+    same outbox as announcements: at most once, retried, never to a chat that blocked the bot."""
+    announcement = Announcement(text=text, audience=json.dumps({"chat_user": chat_user_id}), created_by=created_by,
+                                urgent=False, kind=kind)
+    session.add(announcement)
+    session.flush()
+    session.add(BroadcastDelivery(announcement_id=announcement.id, chat_user_id=chat_user_id,
+                                  status=DeliveryStatus.PENDING.value, attempts=0))
+    return announcement.id
+
+
 def report(db: Database, announcement_id: int) -> Dict[Text, int]:
     """Deliveries of one announcement by status."""
     with db.session() as session:

@@ -24,8 +24,9 @@ from ocop.vietnam_time import local_time
 REGISTRATION_STATUS = {
     "submitted": "Đã tiếp nhận, chờ UBND xã/phường xem xét",
     "reviewing": "Đang xem xét",
-    "accepted": "Đã được đưa vào chu trình đánh giá",
-    "rejected": "Chưa đủ điều kiện",
+    "needs_info": "Cần bổ sung",
+    "accepted": "Đã chuyển hội đồng đánh giá cấp xã",
+    "rejected": "Không đủ điều kiện",
     "waiting_claim": "Chờ cán bộ xác nhận người đăng ký thuộc chủ thể",
 }
 CERTIFICATE_STATUS = {

@@ -25,3 +25,8 @@ def local_time(moment: dt.datetime) -> dt.datetime:
 
 def local_now(now: Optional[dt.datetime] = None) -> dt.datetime:
     return local_time(now or dt.datetime.now(dt.timezone.utc))
+
+
+def vietnam_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in Vietnam, in UTC (to compare with stored datetimes)."""
+    return dt.datetime.combine(day, dt.time(), VIETNAM).astimezone(dt.timezone.utc)

@@ -35,6 +35,8 @@ class ClaimView:
     claimed_by: Text  # "telegram:123"
     details: Text  # masked JSON of what the chat said
     created_at: dt.datetime
+    producer_id: Optional[int] = None
+    chat_user_id: Optional[int] = None
 
 
 def open_claim(session: Session, producer: Producer, user: ChatUser, details: Dict[Text, Any]) -> None:
@@ -59,7 +61,8 @@ def pending(db: Database) -> List[ClaimView]:
             .where(ProducerClaim.status == "pending").order_by(ProducerClaim.id)
         ).all()
         return [ClaimView(claim.id, producer.name, producer.tax_code, f"{user.channel}:{user.user_id}",
-                          json.dumps(mask_fields(json.loads(claim.details)), ensure_ascii=False), claim.created_at)
+                          json.dumps(mask_fields(json.loads(claim.details)), ensure_ascii=False), claim.created_at,
+                          producer.id, user.id)
                 for claim, producer, user in rows]
 
 

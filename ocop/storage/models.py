@@ -251,6 +251,8 @@ class Announcement(Base):
     audience = Column(Text, nullable=False)  # JSON of the filters, for the report
     created_by = Column(String(160), nullable=False)
     urgent = Column(Boolean, nullable=False, default=False)  # pushed during quiet hours too
+    # "announcement" (to an audience), or a message to one chat: "registration_status", "handoff_reply"
+    kind = Column(String(24), nullable=False, default="announcement", server_default="announcement")
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 

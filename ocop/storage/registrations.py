@@ -28,7 +28,7 @@ from ocop.storage import audit, chat_users, claims
 from ocop.storage.db import Database
 from ocop.storage.models import ChatUser, PreRegistration, Producer
 from ocop.text import fold, normalize_text, place_key
-from ocop.vietnam_time import VIETNAM, local_time
+from ocop.vietnam_time import local_time, vietnam_midnight
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,9 @@ class RegistrationView:
 
     code: Text
     product: Text
-    status: Text  # submitted, reviewing, accepted, rejected (labels in ocop.reports)
+    status: Text  # submitted, reviewing, needs_info, accepted, rejected, waiting_claim (labels in ocop.reports)
     created_at: dt.datetime  # Vietnamese time
+    message: Optional[Text] = None  # what the officer asked for, or why it was refused
 
 
 def for_chat_user(db: Database, channel: Text, user_id: Text) -> List[RegistrationView]:
@@ -165,7 +166,8 @@ def for_chat_user(db: Database, channel: Text, user_id: Text) -> List[Registrati
             .where(ChatUser.channel == channel, ChatUser.user_id == user_id)
             .order_by(PreRegistration.created_at.desc(), PreRegistration.id.desc())
         ).scalars()
-        return [RegistrationView(r.reference_code, r.product_name, r.status, local_time(r.created_at)) for r in rows]
+        return [RegistrationView(r.reference_code, r.product_name, r.status, local_time(r.created_at),
+                                 r.officer_message) for r in rows]
 
 
 def all_since(db: Database, since: Optional[dt.date] = None) -> Iterator[Tuple[PreRegistration, Producer]]:
@@ -173,6 +175,5 @@ def all_since(db: Database, since: Optional[dt.date] = None) -> Iterator[Tuple[P
     with db.session() as session:
         query = select(PreRegistration, Producer).join(Producer, PreRegistration.producer_id == Producer.id)
         if since is not None:
-            start = dt.datetime.combine(since, dt.time.min, tzinfo=VIETNAM).astimezone(dt.timezone.utc)
-            query = query.where(PreRegistration.created_at >= start)  # UTC: SQLite compares the text
+            query = query.where(PreRegistration.created_at >= vietnam_midnight(since))  # UTC: SQLite compares text
         yield from (tuple(row) for row in session.execute(query.order_by(PreRegistration.id)))

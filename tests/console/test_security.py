@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ocop.storage.models import AuditLog, ConsoleSession
 from tests.console.conftest import PASSWORD, Console, csrf_of, sign_in
 
-PAGES = ["/tien-do", "/tien-do.xlsx"]
+PAGES = ["/tien-do", "/tien-do.xlsx", "/ho-so", "/ho-so/1"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -2,7 +2,8 @@
 
 from rasa_sdk import Tracker
 
-from actions.clarify import consecutive_fallbacks, likely_topics
+from actions.clarify import close_call, consecutive_fallbacks, likely_topics
+from ocop import knowledge
 from ocop.privacy import mask
 
 
@@ -49,3 +50,27 @@ def test_mask_hides_phones_tax_codes_and_emails():
     assert "0987" not in masked and "0312345678" not in masked and "an.nguyen" not in masked
     assert "@gmail.com" in masked
     assert mask(None) is None
+
+
+def close(*ranking):
+    return {"intent": {"name": "nlu_fallback"},
+            "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}]
+            + [{"name": name, "confidence": confidence} for name, confidence in ranking]}
+
+
+def test_a_close_call_between_topics_answers_the_likeliest_and_offers_the_others():
+    entries = knowledge.load()
+    likeliest, others = close_call(
+        close(("faq_dossier", 0.41), ("faq_how_to_register", 0.38), ("greet", 0.15), ("faq_criteria", 0.05)), entries)
+    assert likeliest.intent == "faq_dossier" and [o.intent for o in others] == ["faq_how_to_register"]
+
+
+def test_a_task_or_a_weak_topic_is_never_answered_on_a_close_call():
+    entries = knowledge.load()
+    assert close_call(close(("start_registration", 0.4), ("faq_how_to_register", 0.38)), entries) is None
+    assert close_call(close(("faq_annual_cycle", 0.28), ("faq_benefits", 0.27)), entries) is None
+
+
+def test_an_answered_close_call_is_not_counted_as_a_misunderstanding():
+    answered = {"event": "user", "parse_data": close(("faq_dossier", 0.41), ("faq_how_to_register", 0.38))}
+    assert consecutive_fallbacks(tracker([], [answered, user("nlu_fallback")])) == 1

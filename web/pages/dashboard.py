@@ -22,6 +22,7 @@ from ocop.targets import KIND_LABELS, Progress, UnitProgress, load_plan, progres
 from ocop.text import place_key
 from ocop.vietnam_time import local_now
 from web.auth import requires
+from web.render import render
 
 SORTS: Dict[Text, Tuple[Text, Callable[[UnitProgress], object], bool]] = {
     "gap": ("Còn thiếu nhiều nhất", lambda p: (-p.gap, p.unit.key), False),
@@ -80,7 +81,7 @@ async def page(request: Request) -> Response:
         "in_progress": sum(item.in_progress for item in found.units),
         "districts_reached": sum(1 for d in found.districts if d.gap == 0),
     }
-    return request.app.state.templates.TemplateResponse(request, "dashboard.html", {
+    return render(request, "dashboard.html", {
         "plan": found.plan, "rows": rows, "summary": summary, "stars": stars,
         "stars_max": max([1, *stars.values()]), "months": months, "months_max": max([1] + [n for _, n in months]),
         "bars": _bars(rows), "districts": found.districts, "unplaced": found.unplaced_certificates,

@@ -1,4 +1,4 @@
-"""The officers' web console: sign-in for officers, sessions, and the commune of each certificate.
+"""The officers' web console: sign-in, sessions, certificates' communes, officers' messages to one chat.
 
 Revision ID: 0014
 Revises: 0013
@@ -39,6 +39,8 @@ def upgrade() -> None:
         table.create_index("ix_certificates_ward_key", ["ward_key"])
     with op.batch_alter_table("pre_registrations") as table:
         table.add_column(sa.Column("officer_message", sa.Text(), nullable=True))
+    with op.batch_alter_table("announcements") as table:
+        table.add_column(sa.Column("kind", sa.String(24), nullable=False, server_default="announcement"))
     with op.batch_alter_table("handoff_requests") as table:
         table.add_column(sa.Column("closed_note", sa.Text(), nullable=True))
         table.add_column(sa.Column("closed_by", sa.String(160), nullable=True))
@@ -46,6 +48,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("announcements") as table:
+        table.drop_column("kind")
     with op.batch_alter_table("handoff_requests") as table:
         table.drop_column("closed_at")
         table.drop_column("closed_by")
