@@ -59,7 +59,7 @@ REGISTRATION_COLUMNS = (
 RENEWAL_COLUMNS = ("Ngày trả lời", "Số chứng nhận", "Tên sản phẩm", "Chủ thể", "Hạng sao", "Ngày hết hạn",
                    "Đề nghị", "Kênh", "Trạng thái")
 EXPIRING_COLUMNS = ("Số chứng nhận", "Tên sản phẩm", "Chủ thể", "Hạng sao", "Ngày hết hạn", "Còn (ngày)",
-                    "Liên lạc qua chat")
+                    "Liên lạc qua chat", "Số lần đã nhắc", "Nhắc gần nhất", "Trả lời của chủ thể")
 
 
 def registration_rows(db: Database, since: Optional[dt.date] = None) -> Iterator[List[Any]]:
@@ -86,7 +86,9 @@ def expiring_rows(db: Database, today: dt.date, days: int) -> Iterator[List[Any]
     yield list(EXPIRING_COLUMNS)
     for c in certificates.expiring(db, today, days):
         yield [c.number, c.product_name, c.holder_name, c.star_rating, c.expiry_date.strftime("%d/%m/%Y"),
-               (c.expiry_date - today).days, f"Có ({c.reachable_on})" if c.reachable_on else "Không"]
+               (c.expiry_date - today).days, f"Có ({c.reachable_on})" if c.reachable_on else "Không",
+               c.reminders_sent, local_time(c.last_reminded_at).strftime("%d/%m/%Y") if c.last_reminded_at else "",
+               RENEWAL_CHOICE.get(c.answer, c.answer or "Chưa trả lời")]
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

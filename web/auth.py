@@ -13,8 +13,9 @@ import hmac
 import secrets
 import time
 from collections import defaultdict, deque
-from typing import Awaitable, Callable, Deque, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Deque, Dict, Optional, Text
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -43,12 +44,28 @@ def _same(a: Optional[Text], b: Optional[Text]) -> bool:
     return bool(a) and bool(b) and hmac.compare_digest(str(a), str(b))
 
 
-async def form_with_csrf(request: Request, expected: Optional[Text]) -> Optional[Dict[Text, Text]]:
+class Posted:
+    """A posted form: ``get`` gives text fields only (a file sent in their place reads as missing)."""
+
+    def __init__(self, items: Dict[Text, Any]) -> None:
+        self._items = items
+
+    def get(self, name: Text, default: Text = "") -> Text:
+        value = self._items.get(name)
+        return value if isinstance(value, str) else default
+
+    def file(self, name: Text) -> Optional[UploadFile]:
+        value = self._items.get(name)
+        return value if isinstance(value, UploadFile) else None
+
+
+async def form_with_csrf(request: Request, expected: Optional[Text]) -> Optional[Posted]:
     """The posted form when its csrf_token matches ``expected``, else None."""
-    form = await request.form()
-    if not _same(form.get("csrf_token"), expected):
+    form = await request.form(max_files=1, max_fields=50)
+    posted = Posted(dict(form.items()))
+    if not _same(posted.get("csrf_token"), expected):
         return None
-    return {key: value for key, value in form.items() if isinstance(value, str)}
+    return posted
 
 
 def requires(role: Text) -> Callable[[Endpoint], Endpoint]:

@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from ocop.storage import audit, chat_users
 from ocop.storage.db import Database
-from ocop.storage.models import Certificate, CertificateSubscription, ChatUser, Producer
+from ocop.storage.models import (
+    Certificate,
+    CertificateSubscription,
+    ChatUser,
+    Producer,
+    ReminderDelivery,
+    RenewalRequest,
+)
 from ocop.text import fold
 from ocop.vietnam_time import VIETNAM, local_now
 
@@ -166,22 +173,46 @@ class ExpiringCertificate:
     star_rating: int
     expiry_date: dt.date
     reachable_on: Optional[Text]  # the channel of a linked, reachable chat user
+    reminders_sent: int = 0
+    last_reminded_at: Optional[dt.datetime] = None
+    answer: Optional[Text] = None  # the latest answer to a reminder: renew, upgrade, decline
 
 
 def expiring(db: Database, today: dt.date, days: int) -> List[ExpiringCertificate]:
-    """Certificates expiring within ``days`` (or expired, not renewed), with reachability in chat."""
+    """Certificates expiring within ``days`` (or expired, not renewed), with reachability in chat,
+    the reminders sent and the producer's latest answer."""
     with db.session() as session:
         reachable = dict(session.execute(
             select(CertificateSubscription.certificate_id, ChatUser.channel)
             .join(ChatUser, CertificateSubscription.chat_user_id == ChatUser.id)
             .where(CertificateSubscription.active.is_(True), ChatUser.blocked_at.is_(None))
         ).all())
+        reminded = {row[0]: row[1:] for row in session.execute(
+            select(ReminderDelivery.certificate_id, func.count(), func.max(ReminderDelivery.sent_at))
+            .where(ReminderDelivery.status == "sent").group_by(ReminderDelivery.certificate_id))}
+        answers = dict(session.execute(
+            select(RenewalRequest.certificate_id, RenewalRequest.choice).order_by(RenewalRequest.id)).all())
         return [
             ExpiringCertificate(c.number, c.product_name, c.holder_name, c.star_rating, c.expiry_date,
-                                reachable.get(c.id))
+                                reachable.get(c.id), *reminded.get(c.id, (0, None)), answers.get(c.id))
             for c in session.execute(
                 select(Certificate)
                 .where(Certificate.expiry_date <= today + dt.timedelta(days=days), Certificate.status.not_in(INACTIVE))
                 .order_by(Certificate.expiry_date)
             ).scalars()
         ]
+
+
+def search(db: Database, text: Text, limit: int = 200) -> List[Certificate]:
+    """Certificates whose number, product, holder or commune contains ``text`` (any accents, any case)."""
+    wanted = " ".join(fold(text).lower().split())
+    with db.session() as session:
+        found = []
+        for certificate in session.execute(select(Certificate).order_by(Certificate.expiry_date)).scalars():
+            haystack = fold(" ".join((certificate.number, certificate.product_name, certificate.holder_name,
+                                      certificate.ward or ""))).lower()
+            if wanted in haystack:
+                found.append(certificate)
+                if len(found) >= limit:
+                    break
+        return found

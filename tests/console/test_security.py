@@ -8,7 +8,8 @@ from sqlalchemy import select
 from ocop.storage.models import AuditLog, ConsoleSession
 from tests.console.conftest import PASSWORD, Console, csrf_of, sign_in
 
-PAGES = ["/tien-do", "/tien-do.xlsx", "/ho-so", "/ho-so/1"]
+PAGES = ["/tien-do", "/tien-do.xlsx", "/ho-so", "/ho-so/1", "/chung-nhan", "/chung-nhan/sap-het-han",
+         "/chung-nhan/sap-het-han.xlsx"]
 
 
 @pytest.mark.parametrize("path", PAGES)
