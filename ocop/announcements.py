@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Dict, Optional, Text, Tuple
+from typing import Dict, List, Optional, Text, Tuple
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -152,3 +152,22 @@ def discard_draft(db: Database, draft_id: int, created_by: Text) -> None:
         session.execute(delete(BroadcastDraft).where(
             BroadcastDraft.id == draft_id, BroadcastDraft.created_by == created_by,
             BroadcastDraft.announcement_id.is_(None)))
+
+
+def recent(db: Database, limit: int = 30) -> List[Tuple[Announcement, Dict[Text, int]]]:
+    """The latest announcements to an audience (not the messages to one chat), each with its report."""
+    with db.session() as session:
+        rows = session.execute(select(Announcement).where(Announcement.kind == "announcement")
+                               .order_by(Announcement.id.desc()).limit(limit)).scalars().all()
+        counts: Dict[int, Dict[Text, int]] = {row.id: {} for row in rows}
+        for announcement_id, status, number in session.execute(
+                select(BroadcastDelivery.announcement_id, BroadcastDelivery.status, func.count())
+                .where(BroadcastDelivery.announcement_id.in_(list(counts)))
+                .group_by(BroadcastDelivery.announcement_id, BroadcastDelivery.status)):
+            counts[announcement_id][status] = number
+        return [(row, counts[row.id]) for row in rows]
+
+
+def get(db: Database, announcement_id: int) -> Optional[Announcement]:
+    with db.session() as session:
+        return session.get(Announcement, announcement_id)
