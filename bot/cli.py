@@ -214,7 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     expiring.set_defaults(handler=report_expiring)
     officer = commands.add_parser("officers", help="danh sách cán bộ được phép gửi thông báo")
     officer.add_argument("action", choices=("add", "remove", "list"))
-    officer.add_argument("--channel", default="telegram")
+    officer.add_argument("--channel", default="telegram",
+                         help="telegram, zalo_bot, zalo_oa, hoặc web (chỉ dùng trang quản trị)")
     officer.add_argument("--user-id")
     officer.add_argument("--name")
     officer.add_argument("--login", help="tên đăng nhập trang quản trị (mật khẩu: hỏi, hoặc OCOP_OFFICER_PASSWORD)")

@@ -43,7 +43,9 @@ class KnowledgeNotice:
             return 0
         text = knowledge_review.report(findings, self.settings.kb_max_age_months)
         reached = 0
-        for channel, user_id, _name in await asyncio.to_thread(officers.listing, self.db):
+        for channel, user_id, *_ in await asyncio.to_thread(officers.listing, self.db):
+            if channel == officers.CONSOLE_ONLY:
+                continue
             try:
                 await self.push(channel, user_id, [{"text": text}])
                 reached += 1

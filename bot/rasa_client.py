@@ -94,5 +94,11 @@ class AsyncRasaClient:
         response.raise_for_status()
         return response.json().get("messages") or []
 
+    async def append_bot_message(self, sender: str, text: str) -> None:
+        """Record in the conversation a message the bot delivered on an officer's behalf."""
+        response = await self._http.post(f"/conversations/{sender}/tracker/events", headers=self._api,
+                                         json={"event": "bot", "text": text, "metadata": {"from_officer": True}})
+        response.raise_for_status()
+
     async def close(self) -> None:
         await self._http.aclose()

@@ -1,5 +1,9 @@
 """The announcement sender: works through the announcement outbox on the bot process's event loop.
 
+The same outbox carries officers' messages to one chat (a registration's new
+status, a reply to a hand-off); once delivered, those are also recorded in the
+Rasa conversation (``record``), so the assistant's history shows them.
+
 Each due ``broadcast_deliveries`` row (``ocop.announcements.outbox``)
 waits for its send slot, is claimed (``sending``, committed) right before the
 push and finished after it, so a crash never gives anyone a second copy (a
@@ -33,14 +37,17 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 
 Push = Callable[[str, str, Messages], Awaitable[None]]  # channel, user id, messages
+Record = Callable[[str, str, str], Awaitable[None]]  # channel, user id, text: into the conversation
 
 
 class AnnouncementSender:
     """Pushes due announcement copies, oldest first, within the rate limits."""
 
     def __init__(self, box: Outbox[DueAnnouncement], push: Push, rate: float = 25.0, per_chat_interval: float = 1.0,
-                 workers: int = 4, quiet: Callable[[], bool] = lambda: False, pacer: Optional[Pacer] = None) -> None:
+                 workers: int = 4, quiet: Callable[[], bool] = lambda: False, pacer: Optional[Pacer] = None,
+                 record: Optional[Record] = None) -> None:
         self.box = box
+        self.record = record
         self.quiet = quiet
         self.push = push
         self.pacer = pacer or Pacer(rate, per_chat_interval)
@@ -65,6 +72,11 @@ class AnnouncementSender:
             if isinstance(exc, RetryLater):
                 self.pacer.pause(exc.seconds)
         await asyncio.to_thread(self.box.finish, delivery_id, error, dt.datetime.now(dt.timezone.utc))
+        if error is None and claimed.from_officer and self.record is not None:
+            try:  # delivered: the conversation should know what the officer said
+                await self.record(claimed.channel, claimed.user_id, claimed.text)
+            except Exception:
+                logger.warning("Officer's message delivered but not recorded in the conversation", exc_info=True)
         return True
 
     async def _worker(self, due: Iterator[Tuple[int, int]]) -> int:

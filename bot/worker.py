@@ -28,6 +28,7 @@ from bot.scheduler import PrivacyJobs, ReminderCycle, build_scheduler
 from bot.senders import AnnouncementSender
 from ocop import announcements, reminders
 from ocop.conversation_history import ConversationHistory, tracker_store_url
+from ocop.conversations import conversation_id
 from ocop.leadership import Leadership
 from ocop.reminders import Schedule
 from ocop.settings import Settings
@@ -75,6 +76,9 @@ class Worker:
             await asyncio.to_thread(self.leadership.dispose)
             self.history.dispose()
 
+    async def _record_in_conversation(self, channel: str, user_id: str, text: str) -> None:
+        await self.rasa.append_bot_message(conversation_id(channel, user_id), text)
+
     async def _take_over(self) -> None:
         unconfirmed = await asyncio.to_thread(
             lambda: reminders.outbox(self.db).reconcile() + announcements.outbox(self.db).reconcile())
@@ -82,7 +86,8 @@ class Worker:
             logger.warning("%d message(s) interrupted by the last leader will not be sent twice", unconfirmed)
         pacer = Pacer(self.settings.broadcast_rate)  # one sending budget for announcements and reminders
         sender = AnnouncementSender(announcements.outbox(self.db), self.channels.push, pacer=pacer,
-                                    quiet=lambda: self.schedule.is_quiet(dt.datetime.now(dt.timezone.utc)))
+                                    quiet=lambda: self.schedule.is_quiet(dt.datetime.now(dt.timezone.utc)),
+                                    record=self._record_in_conversation)
         self._stop_sending = asyncio.Event()
         self._sending = asyncio.create_task(sender.run(self._stop_sending), name="announcements")
         self._cycle = ReminderCycle(self.db, RasaReminderPush(self.rasa, self.channels.push, pacer), self.schedule)

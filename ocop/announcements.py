@@ -39,11 +39,17 @@ class DueAnnouncement:
     channel: Text
     user_id: Text
     text: Text
+    kind: Text = "announcement"
+
+    @property
+    def from_officer(self) -> bool:
+        """A message to this one chat (not an announcement): it is recorded in the conversation too."""
+        return self.kind != "announcement"
 
 
 def _describe(row: BroadcastDelivery) -> DueAnnouncement:
     return DueAnnouncement(row.id, row.chat_user_id, row.chat_user.channel, row.chat_user.user_id,
-                           row.announcement.text)
+                           row.announcement.text, row.announcement.kind)
 
 
 def urgent_only() -> ColumnElement:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Dict, Iterable, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text, Tuple
 
 from sqlalchemy import MetaData, Table, delete, inspect, select, update
 from sqlalchemy.engine import Engine
@@ -113,6 +113,24 @@ class ConversationHistory:
                     connection.execute(update(events).where(events.c.id == row_id).values(data=scrubbed))
                     changed += 1
         return changed
+
+    def excerpt(self, sender_id: Text, limit: int = 12) -> List[Tuple[Text, Text, dt.datetime]]:
+        """The last ``limit`` messages of a conversation, oldest first: ("user"|"bot", masked text, when)."""
+        events = self._events()
+        if events is None:
+            return []
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(events.c.type_name, events.c.data).where(events.c.sender_id == sender_id,
+                                                                 events.c.type_name.in_(("user", "bot")))
+                .order_by(events.c.id.desc()).limit(limit)).all()
+        found = []
+        for kind, raw in reversed(rows):
+            data = json.loads(raw)
+            if data.get("text"):
+                moment = dt.datetime.fromtimestamp(data.get("timestamp") or 0, dt.timezone.utc)
+                found.append((kind, mask(data["text"]), moment))
+        return found
 
     def erase(self, sender_id: Text) -> int:
         """Delete every event of one conversation; how many."""

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ocop.privacy import mask
 from ocop.storage import audit
 from ocop.storage.db import Database
-from ocop.storage.models import HandoffRequest
+from ocop.storage.models import HandoffRequest, utcnow
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,19 @@ def open_requests(db: Database) -> List[Handoff]:
         ]
 
 
-def close(db: Database, handoff_id: int, officer: Text, note: Text = "") -> bool:
-    """Close an open request (the note goes to the audit log); False when there is none open."""
+def get(db: Database, handoff_id: int) -> Optional[Handoff]:
     with db.session() as session:
-        request = session.get(HandoffRequest, handoff_id)
+        r = session.get(HandoffRequest, handoff_id)
+        return None if r is None else Handoff(r.id, r.sender_id, r.reason, r.last_message, r.created_at)
+
+
+def close(db: Database, handoff_id: int, officer: Text, note: Text = "") -> bool:
+    """Close an open request with the officer's note; False when there is none open."""
+    with db.session() as session:
+        request = session.get(HandoffRequest, handoff_id, with_for_update=True)
         if request is None or request.status != "open":
             return False
         request.status = "closed"
+        request.closed_note, request.closed_by, request.closed_at = note or None, officer, utcnow()
         audit.record(session, officer, "handoff_closed", "handoff_request", handoff_id, note or None)
         return True

@@ -1,4 +1,8 @@
-"""The officers' allow-list: chat accounts that may announce and see hand-offs."""
+"""The officers' allow-list: chat accounts that may announce and see hand-offs, and their console logins.
+
+An officer who works only in the web console is listed on the channel
+``CONSOLE_ONLY`` ("web"), with their login as the user id: nothing is pushed to them.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from sqlalchemy import delete, select
 
 from ocop.storage.db import Database
 from ocop.storage.models import Officer
+
+CONSOLE_ONLY = "web"
 
 
 def is_officer(db: Database, channel: Text, user_id: Text) -> bool:

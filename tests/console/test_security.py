@@ -9,7 +9,8 @@ from ocop.storage.models import AuditLog, ConsoleSession
 from tests.console.conftest import PASSWORD, Console, csrf_of, sign_in
 
 PAGES = ["/tien-do", "/tien-do.xlsx", "/ho-so", "/ho-so/1", "/chung-nhan", "/chung-nhan/sap-het-han",
-         "/chung-nhan/sap-het-han.xlsx", "/thong-bao", "/thong-bao/1"]
+         "/chung-nhan/sap-het-han.xlsx", "/thong-bao", "/thong-bao/1", "/ho-tro",
+         "/ho-tro/1"]
 
 
 @pytest.mark.parametrize("path", PAGES)
