@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | sha256sum | cut -c1-12)
 
-.PHONY: run test chat eval model venv validate clean cluster
+.PHONY: run test chat eval model venv validate clean cluster browser
 
 run: venv  ## train if the data changed, then start actions + Rasa (REST on localhost:5005)
 	$(PY) -m bot.stack
@@ -12,8 +12,15 @@ run: venv  ## train if the data changed, then start actions + Rasa (REST on loca
 cluster: venv  ## several processes behind nginx on this machine (DATABASE_URL=postgresql://…; docs/operations.md)
 	$(PY) -m bot.cluster
 
-test: venv  ## the whole test suite (trains the model once, cached by data hash)
+test: venv browser  ## the whole test suite (trains the model once, cached by data hash)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+browser: /usr/bin/chromium  ## Debian's Chromium for the console's browser tests (installed when missing)
+
+/usr/bin/chromium:
+	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get install -y --no-install-recommends chromium || \
+	  { $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends chromium; }
 
 chat: venv  ## talk to the running assistant in this terminal
 	$(PY) -m bot.console

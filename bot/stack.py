@@ -1,4 +1,4 @@
-"""Run the whole assistant: action server, Rasa server and the bot process.
+"""Run the whole assistant: action server, Rasa server, the bot process and the officers' console.
 
 ``make run`` calls ``python -m bot.stack``. It trains the model if its inputs
 changed (``bot.model_cache``), starts the child processes, waits until each answers,
@@ -8,7 +8,8 @@ child. The tests use the same ``Stack`` class to talk to the real assistant.
 Settings (``ocop/settings.py``): ``RASA_URL`` (where Rasa listens,
 http://127.0.0.1:5005), ``ACTION_PORT`` (5055), ``DATABASE_URL`` (a PostgreSQL
 URL moves Rasa's tracker store there too; the default keeps conversations in
-``var/tracker.db``). The schema is migrated here, before any child starts.
+``var/tracker.db``), ``OCOP_CONSOLE_PORT`` (the web console, 8080; 0 leaves it out).
+The schema is migrated here, before any child starts.
 """
 
 from __future__ import annotations
@@ -135,6 +136,8 @@ class Stack:
     log_dir: Optional[Path] = None
     with_bot: bool = True  # the bot process: scheduler, reminders, channels
     redis_url: Optional[str] = None  # Rasa's lock store (several Rasa servers); in-memory without it
+    console_port: Optional[int] = None  # the officers' web console (python -m web); not started without it
+    console_listen: str = "127.0.0.1"
     secrets: Dict[str, str] = field(default_factory=dict)  # SECRETS of this run (set by start)
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -206,7 +209,15 @@ class Stack:
         self.wait_ready(f"{self.rasa_url}/status", "rasa", timeout, api_headers(self.secrets["RASA_JWT_SECRET"]))
         if self.with_bot:
             self.spawn("bot", [python, "-m", "bot"], env)
+        if self.console_port:
+            self.spawn("console", [python, "-m", "web"],
+                       {**env, "OCOP_CONSOLE_PORT": str(self.console_port), "OCOP_CONSOLE_LISTEN": self.console_listen})
+            self.wait_ready(f"{self.console_url}/dang-nhap", "console", timeout)
         return self
+
+    @property
+    def console_url(self) -> str:
+        return f"http://{self.console_listen}:{self.console_port}"
 
     def bot_env(self, **settings: str) -> Dict[str, str]:
         """The environment of a bot process attached to this running stack (its address, database, secrets)."""
@@ -288,10 +299,13 @@ def main() -> int:
         var_dir=settings.var_dir,
         database_url=settings.database_url,
         redis_url=settings.redis_url,
+        console_port=settings.console_port or None,
+        console_listen=settings.console_listen,
     )
-
+    console = (f"; officers' console {stack.console_url}/ (accounts: ocop officers add … --login NAME)"
+               if stack.console_port else "")
     return run_until_stopped(stack.start, stack.wait, stack.stop,
-                             f"OCOP Assistant is running: REST channel {stack.rasa_url}/webhooks/rest/webhook "
+                             f"OCOP Assistant is running: REST channel {stack.rasa_url}/webhooks/rest/webhook{console} "
                              f"(Ctrl-C to stop; 'make chat' in another terminal to talk to it)")
 
 

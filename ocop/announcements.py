@@ -91,9 +91,10 @@ def _create(session: Session, text: Text, audience: Audience, created_by: Text, 
 
 def queue_message(session: Session, chat_user_id: int, text: Text, created_by: Text, kind: Text) -> int:
     """An officer's message to one chat (a registration's new status, a reply to a hand-off), sent by the
-    same outbox as announcements: at most once, retried, never to a chat that blocked the bot."""
+    same outbox as announcements: at most once, retried, never to a chat that blocked the bot. It answers
+    the producer's own request and an officer sent it now, so it is not held back by the quiet hours."""
     announcement = Announcement(text=text, audience=json.dumps({"chat_user": chat_user_id}), created_by=created_by,
-                                urgent=False, kind=kind)
+                                urgent=True, kind=kind)
     session.add(announcement)
     session.flush()
     session.add(BroadcastDelivery(announcement_id=announcement.id, chat_user_id=chat_user_id,

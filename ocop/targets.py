@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Text, Tuple
 
 import yaml
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
 from ocop.admin_units import admin_units
@@ -178,7 +179,7 @@ def progress(db: Database, plan: TargetPlan, today: dt.date, months: int = 12) -
         for ward, count in rows:
             if unit_key(ward) in by_unit:
                 by_unit[unit_key(ward)].in_progress += count
-        first = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+        first = today.replace(day=1) - relativedelta(months=months - 1)
         created = session.execute(
             select(PreRegistration.created_at).join(Producer, PreRegistration.producer_id == Producer.id)
             .where(PreRegistration.created_at >= dt.datetime.combine(first, dt.time()),
