@@ -14,21 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Text, Tuple
 
 import yaml
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from ocop.admin_units import admin_units
 from ocop.storage.certificates import INACTIVE
 from ocop.storage.db import Database
 from ocop.storage.models import Certificate, PreRegistration, Producer
 from ocop.text import normalize_text, place_key
-from ocop.vietnam_time import local_time
+from ocop.vietnam_time import vietnam_midnight
 
 IN_PROGRESS = ("submitted", "reviewing", "needs_info", "waiting_claim")  # pre-registrations not yet decided
 KINDS = {"phường": "ward", "xã": "commune", "đặc khu": "special_zone"}
@@ -180,22 +180,16 @@ def progress(db: Database, plan: TargetPlan, today: dt.date, months: int = 12) -
             if unit_key(ward) in by_unit:
                 by_unit[unit_key(ward)].in_progress += count
         first = today.replace(day=1) - relativedelta(months=months - 1)
-        created = session.execute(
-            select(PreRegistration.created_at).join(Producer, PreRegistration.producer_id == Producer.id)
-            .where(PreRegistration.created_at >= dt.datetime.combine(first, dt.time()),
-                   Producer.province_key == province)).scalars()
-        per_month = Counter(local_time(moment).strftime("%Y-%m") for moment in created)
-    month_keys = _months(first, today)
-    by_month = [(f"{key[5:]}/{key[:4]}", per_month.get(key, 0)) for key in month_keys]
+        starts = [first + relativedelta(months=n) for n in range(months + 1)]
+        bounds = [vietnam_midnight(day) for day in starts]
+        # One pass, counted in SQL: a bucket per month (boundaries are Vietnam's midnights, in UTC).
+        buckets = [func.sum(case((and_(PreRegistration.created_at >= low, PreRegistration.created_at < high), 1),
+                                 else_=0)) for low, high in zip(bounds, bounds[1:])]
+        counted = session.execute(
+            select(*buckets).select_from(PreRegistration).join(Producer, PreRegistration.producer_id == Producer.id)
+            .where(PreRegistration.created_at >= bounds[0], Producer.province_key == province)).one()
+    by_month = [(day.strftime("%m/%Y"), int(count or 0)) for day, count in zip(starts, counted)]
     return Progress(plan, list(by_unit.values()), _districts(plan, by_unit.values()), unplaced, by_month)
-
-
-def _months(first: dt.date, today: dt.date) -> List[Text]:
-    keys, cursor = [], first
-    while cursor <= today:
-        keys.append(cursor.strftime("%Y-%m"))
-        cursor = (cursor + dt.timedelta(days=32)).replace(day=1)
-    return keys
 
 
 def _districts(plan: TargetPlan, units: Sequence[UnitProgress]) -> List[DistrictProgress]:
