@@ -93,3 +93,38 @@ def test_pages_carry_strict_security_headers(console: Console) -> None:
     response = console.client().get("/dang-nhap")
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     assert response.headers["x-frame-options"] == "DENY"
+
+
+ACTIONS = {  # every POST of the console and the lowest role allowed to use it
+    "/ho-so/1/trang-thai": "officer", "/ho-so/yeu-cau/1": "officer", "/chung-nhan/nhap": "admin",
+    "/chung-nhan/nhap/abcdefghijklmnopqrstuvwxyz.csv/xac-nhan": "admin", "/thong-bao/xem-truoc": "officer",
+    "/thong-bao/gui": "officer", "/thong-bao/huy": "officer", "/ho-tro/1/tra-loi": "officer",
+    "/ho-tro/1/dong": "officer",
+}
+LOWER = {"officer": ["viewer"], "admin": ["viewer", "officer"]}
+
+
+@pytest.mark.parametrize("path", sorted(ACTIONS))
+def test_every_action_refuses_strangers_and_lower_roles(console: Console, path: str) -> None:
+    assert console.client().post(path, data={"csrf_token": "x"}).status_code == 401
+    for role in LOWER[ACTIONS[path]]:
+        client = console.signed_in(role)
+        token = csrf_of(client.get("/tien-do").text)
+        assert client.post(path, data={"csrf_token": token}).status_code == 403, role
+
+
+@pytest.mark.parametrize("path", sorted(ACTIONS))
+def test_every_action_refuses_a_post_without_the_sessions_token(console: Console, path: str) -> None:
+    client = console.signed_in("admin")
+    assert client.post(path, data={"csrf_token": "forged"}).status_code == 403
+    assert client.post(path, data={}).status_code == 403
+
+
+def test_the_route_table_has_no_unlisted_action(console: Console) -> None:
+    from starlette.routing import Route
+
+    posts = {route.path for route in console.app.routes if isinstance(route, Route) and "POST" in route.methods}
+    listed = {"/dang-nhap", "/dang-xuat", "/ho-so/{id:int}/trang-thai", "/ho-so/yeu-cau/{claim_id:int}",
+              "/chung-nhan/nhap", "/chung-nhan/nhap/{name}/xac-nhan", "/thong-bao/xem-truoc", "/thong-bao/gui",
+              "/thong-bao/huy", "/ho-tro/{id:int}/tra-loi", "/ho-tro/{id:int}/dong"}
+    assert posts == listed
