@@ -24,7 +24,7 @@ from ocop.settings import Settings
 from ocop.storage.db import Database
 from web import formatting
 from web.auth import AttemptLimiter, current_user
-from web.pages import announcements, certificates, dashboard, handoffs, registrations, sign_in
+from web.pages import accounts, announcements, certificates, dashboard, handoffs, registrations, sign_in
 
 HERE = Path(__file__).parent
 SECURITY_HEADERS = {
@@ -78,6 +78,7 @@ def create_app(settings: Settings, db: Optional[Database] = None) -> Starlette:
             *certificates.routes(),
             *announcements.routes(),
             *handoffs.routes(),
+            *accounts.routes(),
             Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         ],
         middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=800)],

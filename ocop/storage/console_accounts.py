@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Optional, Text, Tuple
+from typing import List, Optional, Text, Tuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -148,3 +148,44 @@ def end_session(db: Database, token: Optional[Text]) -> None:
     if token:
         with db.session() as session:
             session.execute(delete(ConsoleSession).where(ConsoleSession.token_hash == _digest(token)))
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    name: Text
+    channel: Text
+    login: Optional[Text]
+    role: Text
+    locked_until: Optional[dt.datetime]
+
+
+def accounts(db: Database) -> List[Account]:
+    """Every officer with their console login, role and lock, by name."""
+    with db.session() as session:
+        return [Account(o.id, o.name, o.channel, o.login, o.role, _aware(o.locked_until))
+                for o in session.execute(select(Officer).order_by(Officer.name)).scalars()]
+
+
+def change_role(db: Database, officer_id: int, role: Text, actor: Text) -> bool:
+    """Give an officer another role (their sessions end: the next page asks them to sign in)."""
+    if role not in ROLES:
+        return False
+    with db.session() as session:
+        officer = session.get(Officer, officer_id)
+        if officer is None or not officer.login:
+            return False
+        officer.role = role
+        session.execute(delete(ConsoleSession).where(ConsoleSession.officer_id == officer_id))
+        audit.record(session, actor, "console_role_changed", "officer", officer_id, {"role": role})
+        return True
+
+
+def unlock(db: Database, officer_id: int, actor: Text) -> bool:
+    with db.session() as session:
+        officer = session.get(Officer, officer_id)
+        if officer is None:
+            return False
+        officer.locked_until, officer.failed_logins = None, 0
+        audit.record(session, actor, "console_unlocked", "officer", officer_id)
+        return True

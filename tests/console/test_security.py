@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from ocop.storage import console_accounts
 from ocop.storage.models import AuditLog, ConsoleSession
 from tests.console.conftest import PASSWORD, Console, csrf_of, sign_in
 
-PAGES = ["/tien-do", "/tien-do.xlsx", "/ho-so", "/ho-so/1", "/chung-nhan", "/chung-nhan/sap-het-han",
+PAGES = ["/tai-khoan", "/tien-do", "/tien-do.xlsx", "/ho-so", "/ho-so/1", "/chung-nhan", "/chung-nhan/sap-het-han",
          "/chung-nhan/sap-het-han.xlsx", "/thong-bao", "/thong-bao/1", "/ho-tro",
          "/ho-tro/1"]
 
@@ -99,7 +100,7 @@ ACTIONS = {  # every POST of the console and the lowest role allowed to use it
     "/ho-so/1/trang-thai": "officer", "/ho-so/yeu-cau/1": "officer", "/chung-nhan/nhap": "admin",
     "/chung-nhan/nhap/abcdefghijklmnopqrstuvwxyz.csv/xac-nhan": "admin", "/thong-bao/xem-truoc": "officer",
     "/thong-bao/gui": "officer", "/thong-bao/huy": "officer", "/ho-tro/1/tra-loi": "officer",
-    "/ho-tro/1/dong": "officer",
+    "/ho-tro/1/dong": "officer", "/tai-khoan/1": "admin",
 }
 LOWER = {"officer": ["viewer"], "admin": ["viewer", "officer"]}
 
@@ -126,5 +127,25 @@ def test_the_route_table_has_no_unlisted_action(console: Console) -> None:
     posts = {route.path for route in console.app.routes if isinstance(route, Route) and "POST" in route.methods}
     listed = {"/dang-nhap", "/dang-xuat", "/ho-so/{id:int}/trang-thai", "/ho-so/yeu-cau/{claim_id:int}",
               "/chung-nhan/nhap", "/chung-nhan/nhap/{name}/xac-nhan", "/thong-bao/xem-truoc", "/thong-bao/gui",
-              "/thong-bao/huy", "/ho-tro/{id:int}/tra-loi", "/ho-tro/{id:int}/dong"}
+              "/thong-bao/huy", "/ho-tro/{id:int}/tra-loi", "/ho-tro/{id:int}/dong", "/tai-khoan/{id:int}"}
     assert posts == listed
+
+
+def test_an_admin_changes_a_role_and_lifts_a_lock_but_not_their_own_role(console: Console) -> None:
+    for _ in range(5):
+        sign_in(console.client(), "viewer", "sai-mat-khau-123")
+    viewer = console.signed_in("admin")
+    page = viewer.get("/tai-khoan")
+    assert "Tạm khóa đến" in page.text
+    rows = {a.login: a.id for a in console_accounts.accounts(console.db) if a.login}
+    viewer.post(f"/tai-khoan/{rows['viewer']}", data={"csrf_token": csrf_of(page.text), "action": "unlock"})
+    assert sign_in(console.client(), "viewer", PASSWORD).status_code == 303
+    done = viewer.post(f"/tai-khoan/{rows['viewer']}", data={"csrf_token": csrf_of(page.text), "action": "role",
+                                                               "role": "officer"})
+    assert "Đã đổi quyền" in done.text
+    own = viewer.post(f"/tai-khoan/{rows['admin']}", data={"csrf_token": csrf_of(page.text), "action": "role",
+                                                             "role": "viewer"})
+    assert "Không tự đổi quyền" in own.text
+    assert {a.login: a.role for a in console_accounts.accounts(console.db) if a.login} == {
+        "viewer": "officer", "officer": "officer", "admin": "admin"}
+    assert console.signed_in("officer").get("/tai-khoan").status_code == 403
