@@ -57,7 +57,8 @@ def setup(db: Database, recipients: int) -> int:
 
 def start_bot(fake: FakeTelegram, url: str, log: Path) -> subprocess.Popen:
     env = {**rasa_env(), "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
-           "DATABASE_URL": url, "RASA_URL": "http://127.0.0.1:9"}
+           "DATABASE_URL": url, "RASA_URL": "http://127.0.0.1:9",
+           "OCOP_QUIET_HOURS": "00:00-00:00"}  # the bench measures sending, whatever the hour in Việt Nam
     return subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                             stdout=open(log, "ab"), stderr=subprocess.STDOUT)
 

@@ -65,9 +65,7 @@ def world(stack: Stack, stack_db: Database, tmp_path_factory) -> Iterator[World]
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
     fake = FakeTelegram().start()
     logs = tmp_path_factory.mktemp("console-browser")
-    # No quiet hours here: the announcement must go out whatever the time of the run.
-    with bot_process(stack, logs, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.base_url,
-                     OCOP_QUIET_HOURS="00:00-00:00"):
+    with bot_process(stack, logs, TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_BASE_URL=fake.base_url):
         fake.user_says(PRODUCER_CHAT, "/start")
         fake.wait_for_messages(PRODUCER_CHAT, 1, timeout=120)
         port = free_port()
