@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 
 from sqlalchemy import func, select
 
@@ -88,3 +90,15 @@ def test_expiring_certificates_list_reminders_and_answers(console: Console) -> N
     assert "1/GCN" in page and "2/GCN" not in page and "Chưa trả lời" in page
     download = client.get("/chung-nhan/sap-het-han.xlsx", params={"ngay": "400"})
     assert download.status_code == 200 and download.headers["content-type"].startswith("application/vnd.openxml")
+
+
+def test_an_unconfirmed_upload_is_deleted_after_an_hour(console: Console) -> None:
+    client = console.signed_in("admin")
+    preview = upload(client, HEADER + good_row(1))
+    name = preview.text.split('action="/chung-nhan/nhap/')[1].split('"')[0].split("/")[0]
+    stored = console.settings.var_dir / "uploads" / name
+    assert stored.exists()
+    old = time.time() - 2 * 3600
+    os.utime(stored, (old, old))
+    assert client.get(f"/chung-nhan/nhap/{name}").status_code == 404
+    assert not stored.exists()

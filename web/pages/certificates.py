@@ -1,7 +1,8 @@
 """Chứng nhận: search the registry, import a file with a preview, certificates expiring soon.
 
 The import is the CLI's (``ocop.certificate_import`` then ``certificates.upsert``):
-the uploaded file is kept under ``var/uploads`` with a random name, every row
+the uploaded file is kept under ``var/uploads`` with a random name for at most
+an hour, every row
 is checked and shown before anything is written, and only the admin's
 confirmation writes — all rows, or with "bỏ qua dòng lỗi" the valid ones.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import secrets
+import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -33,11 +35,18 @@ SUFFIXES = (".xlsx", ".csv")
 PREVIEW_ROWS = 20
 UPLOAD_NAME = re.compile(r"^[A-Za-z0-9_-]{20,64}\.(xlsx|csv)$")
 DEFAULT_DAYS = 180
+UPLOAD_LIFETIME = 3600  # seconds an uploaded file waits for its confirmation
 
 
 def uploads(request: Request) -> Path:
+    """The folder of uploaded files waiting for confirmation; files older than UPLOAD_LIFETIME are
+    deleted first (they hold tax codes: kept only while an admin is looking at the preview)."""
     folder = request.app.state.settings.var_dir / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - UPLOAD_LIFETIME
+    for stale in folder.iterdir():
+        if stale.is_file() and stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
     return folder
 
 
