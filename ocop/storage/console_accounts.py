@@ -28,6 +28,7 @@ MAX_FAILURES = 5  # wrong passwords in a row before the account is locked
 LOCK_FOR = dt.timedelta(minutes=15)
 SESSION_LIFETIME = dt.timedelta(hours=12)
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256  # longer is refused before hashing: no one makes the server hash 100 KB
 
 _hasher = PasswordHasher()
 # Verified against when the login does not exist, so both answers take as long.
@@ -66,6 +67,8 @@ def check_password_rules(password: Text) -> Optional[Text]:
     """A Vietnamese reason why ``password`` is refused, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Mật khẩu dài tối đa {MAX_PASSWORD_LENGTH} ký tự."
     return None
 
 
@@ -88,6 +91,8 @@ def set_login(db: Database, officer_id: int, login: Text, password: Text, role: 
 def authenticate(db: Database, login: Text, password: Text) -> Tuple[Optional[int], Optional[Text]]:
     """(officer id, None) on success, else (None, a Vietnamese reason). Counts failures and locks."""
     now = _now()
+    if len(password) > MAX_PASSWORD_LENGTH or len(login) > 64:
+        return None, "Tên đăng nhập hoặc mật khẩu không đúng."
     with db.session() as session:
         officer = session.execute(
             select(Officer).where(Officer.login == login.strip().lower())).scalar_one_or_none()

@@ -103,3 +103,10 @@ def test_registrations_per_month_are_charted(console: Console) -> None:
     html = console.signed_in("viewer").get("/tien-do").text
     this_month = dt.date.today().strftime("%m/%Y")
     assert f"<title>{this_month}: 1</title>" in html
+
+
+def test_the_name_filter_finds_a_commune_with_or_without_accents(console: Console) -> None:
+    client = console.signed_in("viewer")
+    for typed in ("Củ Chi", "cu chi", "CỦ CHI"):
+        html = client.get("/tien-do", params={"tim": typed}).text
+        assert "<td>Xã Củ Chi</td>" in html and "<td>Xã Cần Giờ</td>" not in html, typed

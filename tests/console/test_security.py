@@ -149,3 +149,10 @@ def test_an_admin_changes_a_role_and_lifts_a_lock_but_not_their_own_role(console
     assert {a.login: a.role for a in console_accounts.accounts(console.db) if a.login} == {
         "viewer": "officer", "officer": "officer", "admin": "admin"}
     assert console.signed_in("officer").get("/tai-khoan").status_code == 403
+
+
+def test_an_oversized_password_is_refused_without_being_hashed(console: Console) -> None:
+    response = sign_in(console.client(), "admin", "x" * 100_000)
+    assert response.status_code == 401 and "Tên đăng nhập hoặc mật khẩu không đúng" in response.text
+    with pytest.raises(ValueError):
+        console_accounts.set_login(console.db, 1, "dai", "x" * 300, "viewer", "test")

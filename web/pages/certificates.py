@@ -9,7 +9,6 @@ confirmation writes — all rows, or with "bỏ qua dòng lỗi" the valid ones.
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 import time
@@ -27,8 +26,7 @@ from ocop.storage import certificates
 from ocop.vietnam_time import local_now
 from web.auth import current_user, requires
 from web.flash import flash
-from web.pages.dashboard import XLSX
-from web.render import render
+from web.render import render, xlsx_download
 
 MAX_UPLOAD = 10 * 1024 * 1024
 SUFFIXES = (".xlsx", ".csv")
@@ -130,11 +128,8 @@ async def expiring(request: Request) -> Response:
 @requires("viewer")
 async def expiring_download(request: Request) -> Response:
     days = _days(request.query_params.get("ngay"))
-    buffer = io.BytesIO()
-    reports.write_xlsx(reports.expiring_rows(request.app.state.db, local_now().date(), days), buffer,
-                       "Sắp hết hạn")
-    return Response(buffer.getvalue(), media_type=XLSX, headers={
-        "content-disposition": f'attachment; filename="chung-nhan-sap-het-han-{days}-ngay.xlsx"'})
+    return xlsx_download(reports.expiring_rows(request.app.state.db, local_now().date(), days), "Sắp hết hạn",
+                         f"chung-nhan-sap-het-han-{days}-ngay.xlsx")
 
 
 def routes() -> List[Route]:

@@ -9,7 +9,6 @@ of the products in force, and pre-registrations per month.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Callable, Dict, List, Text, Tuple
 
@@ -22,7 +21,7 @@ from ocop.targets import KIND_LABELS, Progress, UnitProgress, load_plan, progres
 from ocop.text import place_key
 from ocop.vietnam_time import local_now
 from web.auth import requires
-from web.render import render
+from web.render import render, xlsx_download
 
 SORTS: Dict[Text, Tuple[Text, Callable[[UnitProgress], object], bool]] = {
     "gap": ("Còn thiếu nhiều nhất", lambda p: (-p.gap, p.unit.key), False),
@@ -31,7 +30,6 @@ SORTS: Dict[Text, Tuple[Text, Callable[[UnitProgress], object], bool]] = {
     "in_progress": ("Nhiều hồ sơ đang xử lý nhất", lambda p: (-p.in_progress, p.unit.key), False),
 }
 STATES = {"": "Tất cả", "missing": "Chưa đạt chỉ tiêu", "reached": "Đã đạt chỉ tiêu"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def plan_path(request: Request) -> Path:
@@ -53,7 +51,7 @@ def filtered(request: Request, found: Progress) -> List[UnitProgress]:
         if (not kind or item.unit.kind == kind)
         and (state != "missing" or not item.reached) and (state != "reached" or item.reached)
         and (not district or district in item.unit.former_districts)
-        and (not name or name in item.unit.key)
+        and (not name or name in place_key(item.unit.name))
     ]
     _, key, _ = SORTS.get(query.get("sap_xep", "gap"), SORTS["gap"])
     return sorted(rows, key=key)
@@ -94,11 +92,8 @@ async def page(request: Request) -> Response:
 @requires("viewer")
 async def download(request: Request) -> Response:
     rows = filtered(request, _current(request))
-    buffer = io.BytesIO()
-    reports.write_xlsx(reports.progress_rows(rows), buffer, "Tiến độ chỉ tiêu")
-    name = f"tien-do-chi-tieu-{dt.date.today():%Y%m%d}.xlsx"
-    return Response(buffer.getvalue(), media_type=XLSX,
-                    headers={"content-disposition": f'attachment; filename="{name}"'})
+    return xlsx_download(reports.progress_rows(rows), "Tiến độ chỉ tiêu",
+                         f"tien-do-chi-tieu-{dt.date.today():%Y%m%d}.xlsx")
 
 
 def routes() -> List[Route]:
