@@ -220,8 +220,14 @@ def test_a_hand_off_is_answered_in_the_producers_chat_and_closed(world: World, p
     expect(page.locator("p.done")).to_contain_text("Đã gửi trả lời")
     reply = world.telegram.wait_for_messages(chat, count + 1, timeout=30)[count:]
     assert any("cán bộ xã sẽ gọi lại" in m.get("text", "") for m in reply)
-    page.reload()  # the reply is recorded in the conversation too
-    expect(page.locator(".conversation")).to_contain_text("cán bộ xã sẽ gọi lại", timeout=10000)
+    # The reply is recorded in the conversation too, just after it is delivered: reload until it shows.
+    deadline = time.monotonic() + 20
+    while True:
+        page.reload()
+        if "cán bộ xã sẽ gọi lại" in page.locator(".conversation").inner_text() or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    expect(page.locator(".conversation")).to_contain_text("cán bộ xã sẽ gọi lại")
     page.fill("textarea[name=note]", "Đã gọi điện hướng dẫn nộp hồ sơ.")
     page.click("text=Đóng yêu cầu")
     expect(page.locator("p.done")).to_contain_text("Đã đóng yêu cầu")
