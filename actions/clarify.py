@@ -8,6 +8,12 @@ time: offer the two or three likeliest OCOP topics as buttons, or ask to
 rephrase if no topic is likely. Two misunderstandings in a row: hand the
 producer over to an officer (``actions.handoff``). Inside a form, and when
 the likeliest intent is a task, the producer is always asked.
+
+A question taken for a value (intent ``inform``) when no form is open ("hộ
+em làm nước mắm, chưa có mã vạch, chấm thử được mấy sao?") goes to the next
+likeliest intent when that is a knowledge topic, the self-check or the
+which-office tool (``ActionStrayValue``); anything else is told that no form is
+being filled.
 """
 
 from __future__ import annotations
@@ -15,17 +21,22 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import answer
 from actions.handoff import contact_message, record_handoff
 from ocop import knowledge
+from ocop.questions import asks_open_question
 
 FALLBACK_INTENT = "nlu_fallback"
 MAX_BUTTONS = 3
 MIN_CONFIDENCE = 0.1
 ANSWER_AT = 0.3  # the FallbackClassifier's threshold (config.yml): above it, the fallback was a close call
 MAX_ALTERNATIVES = 2
+VALUE_INTENTS = ("inform", "correct_value", FALLBACK_INTENT)
+# Intents a stray question may go to without a form open: the forms they start.
+QUESTION_TOOLS = {"start_self_check": "self_check_form", "ask_office": "office_form"}
 
 
 def close_call(parse_data: Dict[Text, Any],
@@ -95,4 +106,36 @@ class ActionClarify(Action):
             )
         else:
             dispatcher.utter_message(response="utter_default")
+        return []
+
+
+def stray_value_target(parse_data: Dict[Text, Any], entries: Dict[Text, knowledge.Entry]) -> Optional[Text]:
+    """The topic or tool a question taken for a value asks about, or None when it does not ask."""
+    text = parse_data.get("text") or ""
+    if not (asks_open_question(text) or text.rstrip().endswith("?")):
+        return None
+    for item in parse_data.get("intent_ranking") or []:  # best first
+        name = item.get("name")
+        if name in VALUE_INTENTS:
+            continue
+        if item.get("confidence", 0) >= MIN_CONFIDENCE and (name in entries or name in QUESTION_TOOLS):
+            return name
+        return None  # the next likeliest is a task or small talk, or unlikely: do not guess
+    return None
+
+
+class ActionStrayValue(Action):
+    """A value sent with no form open: answer the question it asks, or say no form is being filled."""
+
+    def name(self) -> Text:
+        return "action_stray_value"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+        entries = knowledge.load()
+        target = stray_value_target(tracker.latest_message, entries)
+        if target in QUESTION_TOOLS:
+            return [FollowupAction(QUESTION_TOOLS[target])]
+        if target is not None:
+            return answer(dispatcher, entries, target, tracker.latest_message.get("text") or "")
+        dispatcher.utter_message(response="utter_nothing_to_fill")
         return []

@@ -6,7 +6,8 @@ the details, the documents to open and the other sources come with "Xem thêm"
 (``ActionShowMore``). A question whether one kind of product can join ("mật ong
 rừng có làm OCOP được không?") gets the verdict for that kind first: its group,
 or the question the form would ask ("vải": fruit or fabric?). A question where to
-file that names a commune gets its receiving office first (``ocop.offices``).
+file (or whom to contact) that names a commune gets its receiving office first
+(``ocop.offices``), whatever topic it was taken for.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from actions.validators import best_choice
 from ocop import knowledge
 from ocop.choices import choices, label
 from ocop.offices import office_for
+from ocop.questions import asks_where
 from ocop.text import has_diacritics, normalize_text
 
 TOPIC_SLOT = "kb_topic"
@@ -95,7 +97,7 @@ def answer(dispatcher: CollectingDispatcher, entries: Dict[Text, knowledge.Entry
     lead = None  # what the question's own words add before the answer
     if intent in PRODUCT_KIND_INTENTS:  # the verdict first, then the answer asked for
         lead = product_verdict(text)
-    elif intent in PLACE_INTENTS:  # "ở phường Sài Gòn thì nộp ở đâu": the office first
+    elif intent in PLACE_INTENTS or asks_where(text):  # "ở phường Sài Gòn thì nộp ở đâu": the office first
         office = office_for(text)
         lead = office.message() if office is not None else None
     entry = entries.get(intent or "")

@@ -17,7 +17,6 @@ is in the ranking.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -27,24 +26,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from ocop.text import fold
+from ocop.questions import asks_open_question
 
-# Open-question words on the folded text (no diacritics, lower case), teencode included. "sao" alone
-# is left out: "3 sao" is a star rating.
-QUESTION_WORDS = (
-    "khi nao", "luc nao", "bao gio", "thoi gian nao", "tg nao", "ngay nao", "thang nao", "dot nao", "nam nao",
-    "loai nao", "san pham nao", "sp nao", "cach nao", "o dau", "cho nao",
-    "noi nao", "bao lau", "may ngay", "bao nhieu", "bn", "the nao", "ntn", "nhu the nao", "ra sao", "thi sao",
-    "tai sao", "vi sao", "gi", "j", "nhung gi", "nhung buoc nao", "buoc nao", "cai gi", "co mat phi",
-    "mat phi", "chi phi", "le phi", "co phai", "tu dau", "lam sao", "lam the nao", "thu tuc", "quy trinh",
-    "cach",
-)
-_QUESTION = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(w) for w in QUESTION_WORDS) + r")(?![\w])")
-
-
-def asks_open_question(text: Text) -> bool:
-    """Whether ``text`` asks a when/where/how/what question (not a yes/no request)."""
-    return _QUESTION.search(" ".join(fold(text).lower().split())) is not None
+__all__ = ["TaskQuestionRouter", "asks_open_question"]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

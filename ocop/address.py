@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Pattern, Text, Tuple
+from typing import Any, Dict, List, Optional, Pattern, Text, Tuple
 
 from ocop.admin_units import admin_units
 from ocop.text import fold, has_diacritics
@@ -130,7 +130,7 @@ def parse_address(text: Text) -> Optional[Address]:
     from underthesea.address import ConversionStatus, convert_address
 
     result = convert_address(working)
-    if result.status is not ConversionStatus.SUCCESS or not result.new.ward:
+    if result.status is not ConversionStatus.SUCCESS or not result.new.ward or not _district_agrees(result):
         return None
     street = result.new.street or ""
     note = "Xã/phường cũ đã được chia tách; vui lòng kiểm tra lại." if result.note else ""
@@ -142,6 +142,23 @@ def parse_address(text: Text) -> Optional[Address]:
         converted=True,
         note=note,
     )
+
+
+def _district_agrees(result: Any) -> bool:
+    """Whether the former ward was found in the former district the producer named.
+
+    When the (province, district, ward) triple is unknown, the converter matches
+    the ward's name in any district of the province: "phường 7, quận 3" (merged
+    into phường Võ Thị Sáu in 2020) would become quận 8's phường 7. Such a guess
+    names the wrong office, so it counts as not found.
+    """
+    if not result.old.district:
+        return True
+    from underthesea.address import converter
+
+    province = converter._resolve_province(result.old.province) or converter._resolve_province(result.old.district)
+    key = (province, converter.normalize_key(result.old.district), converter.normalize_key(result.old.ward))
+    return key in converter._index["exact"]
 
 
 # Where a place starts in a sentence ("tôi ở xã Bình Mỹ, Củ Chi thì nộp ở đâu"): a unit word.
@@ -165,7 +182,8 @@ def find_place(text: Text, default_province: Text) -> Optional[Address]:
     candidates = [original]
     start = _PLACE_START.search(folded)
     if start is not None and len(folded) == len(original):
-        end = _PLACE_END.search(folded, start.end())
+        end = next((m for m in _PLACE_END.finditer(folded, start.end())
+                    if original[m.start():m.end()].lower() != "thị"), None)  # "Võ Thị Sáu" is a name
         span = _expand_units(original[start.start(): end.start() if end else len(original)].strip(" ,.;"))
         # "p tân định", "tt củ chi": a unit written as its abbreviation and a space, at the start of the place.
         unit = re.match(r"(tp|tx|tt|p|q|h|x)\s+(?=\D)", span, re.IGNORECASE)

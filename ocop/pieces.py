@@ -34,6 +34,7 @@ _PIECE = regex.compile(
     """,
     regex.VERBOSE,
 )
+STAR_SYMBOLS = ("*", "★", "⭐")  # "4*", "5★": stars after a number read as "sao"
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,10 @@ def split_pieces(text: Text, abbreviations: Optional[Dict[Text, Text]] = None) -
     for match in _PIECE.finditer(text):
         kind = match.lastgroup or "word"
         raw = match.group()
-        if kind in ("email", "url", "number", "symbol"):
-            syllables: Tuple[Text, ...] = (raw.lower(),)
+        if kind == "symbol" and raw.startswith(STAR_SYMBOLS) and _follows_number(pieces, text, match.start()):
+            syllables: Tuple[Text, ...] = ("sao",)
+        elif kind in ("email", "url", "number", "symbol"):
+            syllables = (raw.lower(),)
         else:
             normalized = normalize_word(raw)
             expansion = table.get(normalized) if kind == "word" else None
@@ -76,3 +79,8 @@ def split_pieces(text: Text, abbreviations: Optional[Dict[Text, Text]] = None) -
     return pieces
 
 
+
+
+def _follows_number(pieces: List[Piece], text: Text, start: int) -> bool:
+    """Whether the piece starting at ``start`` comes right after a number (one space allowed)."""
+    return bool(pieces) and pieces[-1].kind == "number" and not text[pieces[-1].end:start].strip()

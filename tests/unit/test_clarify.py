@@ -2,7 +2,7 @@
 
 from rasa_sdk import Tracker
 
-from actions.clarify import close_call, consecutive_fallbacks, likely_topics
+from actions.clarify import close_call, consecutive_fallbacks, likely_topics, stray_value_target
 from ocop import knowledge
 from ocop.privacy import mask
 
@@ -74,3 +74,25 @@ def test_a_task_or_a_weak_topic_is_never_answered_on_a_close_call():
 def test_an_answered_close_call_is_not_counted_as_a_misunderstanding():
     answered = {"event": "user", "parse_data": close(("faq_dossier", 0.41), ("faq_how_to_register", 0.38))}
     assert consecutive_fallbacks(tracker([], [answered, user("nlu_fallback")])) == 1
+
+
+def stray(text, *ranking):
+    return {"text": text, "intent": {"name": "inform"},
+            "intent_ranking": [{"name": name, "confidence": confidence} for name, confidence in ranking]}
+
+
+def test_a_question_taken_for_a_value_goes_to_the_next_likeliest_topic_or_tool():
+    entries = knowledge.load()
+    question = "hộ em làm nước mắm, chưa có mã vạch, chấm thử được mấy sao?"
+    assert stray_value_target(stray(question, ("inform", 0.5), ("start_self_check", 0.3)), entries) \
+        == "start_self_check"
+    assert stray_value_target(stray("giấy này còn hạn bao lâu", ("inform", 0.6), ("correct_value", 0.2),
+                                    ("faq_certificate_validity", 0.15)), entries) == "faq_certificate_validity"
+
+
+def test_a_value_that_asks_nothing_or_points_nowhere_likely_stays_a_value():
+    entries = knowledge.load()
+    assert stray_value_target(stray("trà mãng cầu", ("inform", 0.5), ("faq_product_groups", 0.4)), entries) is None
+    assert stray_value_target(stray("số này là gì?", ("inform", 0.9), ("faq_dossier", 0.05)), entries) is None
+    assert stray_value_target(stray("đăng ký được không?", ("inform", 0.5), ("start_registration", 0.4),
+                                    ("faq_dossier", 0.3)), entries) is None

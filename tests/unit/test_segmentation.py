@@ -90,3 +90,12 @@ def test_long_and_odd_texts_segment():
     assert segment("OCOP 是什么 что это ocop là gì")
     long_text = "sản phẩm ocop " * 400
     assert len(segment(long_text)) >= 400
+
+
+@pytest.mark.parametrize("text,folded", [
+    ("Muốn đạt 5* thì", ["muon", "dat", "5", "sao", "thi"]),
+    ("sp 4 ★", ["san pham", "4", "sao"]),
+    ("a*b", ["a", "*", "ban"]),
+])
+def test_a_star_after_a_number_reads_as_sao(text, folded):
+    assert [w.folded for w in segment(text)] == folded
