@@ -67,8 +67,9 @@ def split_pieces(text: Text, abbreviations: Optional[Dict[Text, Text]] = None) -
     for match in _PIECE.finditer(text):
         kind = match.lastgroup or "word"
         raw = match.group()
+        syllables: Tuple[Text, ...]
         if kind == "symbol" and raw.startswith(STAR_SYMBOLS) and _follows_number(pieces, text, match.start()):
-            syllables: Tuple[Text, ...] = ("sao",)
+            kind, syllables = "word", ("sao",)
         elif kind in ("email", "url", "number", "symbol"):
             syllables = (raw.lower(),)
         else:
