@@ -99,3 +99,28 @@ def test_which_office_asks_for_the_place_and_explains_an_unknown_one(rasa):
     assert "xã/phường nào" in say(rasa, me, "nộp hồ sơ OCOP ở ủy ban xã nào, tôi ở phường mình")
     assert "chưa tìm thấy" in say(rasa, me, "phường Không Có Thật")
     assert "UBND xã Bình Mỹ" in say(rasa, me, "xã Bình Mỹ, Củ Chi")
+
+
+@pytest.mark.parametrize("text", [
+    "Nhà tôi làm mắm ruốc, có nhãn rồi mà chưa có mã vạch, ước chừng được mấy sao?",
+    "htx tui trong nam linh chi, co cong bo cl, chua ban sieu thi, cham thu dc may * vay",
+])
+def test_a_product_described_then_how_many_stars_starts_the_self_check(rasa, text):
+    reply = say(rasa, sender(), text)
+    assert "chỉ để tham khảo" in reply
+
+
+def test_a_where_question_naming_a_commune_gets_its_office_whatever_the_topic(rasa):
+    text = say(rasa, sender(), "Cơ sở mình ở xã Tân Thạnh Đông huyện Củ Chi thì làm OCOP liên hệ chỗ nào?")
+    assert "UBND xã Phú Hòa Đông" in text
+
+
+def test_a_former_ward_merged_before_2025_is_not_guessed_from_another_district(rasa):
+    text = say(rasa, sender(), "Cơ sở mình ở phường 7 quận 3 thì làm OCOP liên hệ chỗ nào?")
+    assert "Bình Đông" not in text  # quận 8's phường 7, not this one
+    assert "xã/phường" in text
+
+
+def test_stars_written_with_an_asterisk(rasa):
+    text = say(rasa, sender(), "5* thì cần bao nhiêu điểm vậy ad")
+    assert "90 đến 100" in text
