@@ -12,8 +12,9 @@ the likeliest intent is a task, the producer is always asked.
 A question taken for a value (intent ``inform``) when no form is open ("hộ
 em làm nước mắm, chưa có mã vạch, chấm thử được mấy sao?") goes to the next
 likeliest intent when that is a knowledge topic, the self-check or the
-which-office tool (``ActionStrayValue``); anything else is told that no form is
-being filled.
+which-office tool (``ActionStrayValue``; also when such a message fell back
+because the value and the topic were close); anything else is told that no form
+is being filled.
 """
 
 from __future__ import annotations
@@ -51,14 +52,16 @@ def close_call(parse_data: Dict[Text, Any],
 
 
 def consecutive_fallbacks(tracker: Tracker) -> int:
-    """How many of the latest user messages in a row were not understood (a close call was answered)."""
+    """How many of the latest user messages in a row were not understood (close calls and questions
+    taken for values were answered)."""
     entries = knowledge.load()
     count = 0
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        parse_data = event.get("parse_data") or {}
-        if parse_data.get("intent", {}).get("name") != FALLBACK_INTENT or close_call(parse_data, entries):
+        parse_data = {"text": event.get("text"), **(event.get("parse_data") or {})}
+        if parse_data.get("intent", {}).get("name") != FALLBACK_INTENT or close_call(parse_data, entries) \
+                or (_likeliest_is_a_value(parse_data) and stray_value_target(parse_data, entries)):
             break
         count += 1
     return count
@@ -73,40 +76,6 @@ def likely_topics(tracker: Tracker) -> List[knowledge.Entry]:
         if item.get("name") in entries and item.get("confidence", 0) >= MIN_CONFIDENCE
     ]
     return topics[:MAX_BUTTONS]
-
-
-class ActionClarify(Action):
-    """Clarify with buttons, or hand over after a second misunderstanding."""
-
-    def name(self) -> Text:
-        return "action_clarify"
-
-    def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
-        entries = knowledge.load()
-        close = close_call(tracker.latest_message, entries)
-        if close is not None and not (tracker.active_loop or {}).get("name"):
-            likeliest, others = close
-            return answer(dispatcher, entries, likeliest.intent, tracker.latest_message.get("text") or "", others)
-        if consecutive_fallbacks(tracker) >= 2:
-            record_handoff(tracker, "repeated_fallback")
-            dispatcher.utter_message(
-                text="Xin lỗi, tôi vẫn chưa hiểu đúng câu hỏi của bạn. " + contact_message()
-            )
-            return []
-        topics = likely_topics(tracker)
-        if topics:
-            dispatcher.utter_message(
-                text="Tôi chưa chắc đã hiểu đúng. Có phải bạn muốn hỏi về:",
-                buttons=[{"title": t.title, "payload": f"/{t.intent}"} for t in topics],
-            )
-        else:
-            dispatcher.utter_message(response="utter_default")
-        return []
 
 
 def stray_value_target(parse_data: Dict[Text, Any], entries: Dict[Text, knowledge.Entry]) -> Optional[Text]:
@@ -124,6 +93,61 @@ def stray_value_target(parse_data: Dict[Text, Any], entries: Dict[Text, knowledg
     return None
 
 
+def _likeliest_is_a_value(parse_data: Dict[Text, Any]) -> bool:
+    ranking = [item for item in parse_data.get("intent_ranking") or [] if item.get("name") != FALLBACK_INTENT]
+    return bool(ranking) and ranking[0].get("name") in VALUE_INTENTS
+
+
+def answer_stray_question(dispatcher: CollectingDispatcher, tracker: Tracker,
+                          entries: Dict[Text, knowledge.Entry]) -> Optional[List[EventType]]:
+    """Answer the question a message taken for a value asks, or start its tool; None when it asks none."""
+    target = stray_value_target(tracker.latest_message, entries)
+    if target in QUESTION_TOOLS:
+        return [FollowupAction(QUESTION_TOOLS[target])]
+    if target is not None:
+        return answer(dispatcher, entries, target, tracker.latest_message.get("text") or "")
+    return None
+
+
+class ActionClarify(Action):
+    """Clarify with buttons, or hand over after a second misunderstanding."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        entries = knowledge.load()
+        close = close_call(tracker.latest_message, entries)
+        in_form = bool((tracker.active_loop or {}).get("name"))
+        if close is not None and not in_form:
+            likeliest, others = close
+            return answer(dispatcher, entries, likeliest.intent, tracker.latest_message.get("text") or "", others)
+        if not in_form and _likeliest_is_a_value(tracker.latest_message):
+            redirected = answer_stray_question(dispatcher, tracker, entries)
+            if redirected is not None:
+                return redirected
+        if consecutive_fallbacks(tracker) >= 2:
+            record_handoff(tracker, "repeated_fallback")
+            dispatcher.utter_message(
+                text="Xin lỗi, tôi vẫn chưa hiểu đúng câu hỏi của bạn. " + contact_message()
+            )
+            return []
+        topics = likely_topics(tracker)
+        if topics:
+            dispatcher.utter_message(
+                text="Tôi chưa chắc đã hiểu đúng. Có phải bạn muốn hỏi về:",
+                buttons=[{"title": t.title, "payload": f"/{t.intent}"} for t in topics],
+            )
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return []
+
+
 class ActionStrayValue(Action):
     """A value sent with no form open: answer the question it asks, or say no form is being filled."""
 
@@ -131,11 +155,8 @@ class ActionStrayValue(Action):
         return "action_stray_value"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
-        entries = knowledge.load()
-        target = stray_value_target(tracker.latest_message, entries)
-        if target in QUESTION_TOOLS:
-            return [FollowupAction(QUESTION_TOOLS[target])]
-        if target is not None:
-            return answer(dispatcher, entries, target, tracker.latest_message.get("text") or "")
+        redirected = answer_stray_question(dispatcher, tracker, knowledge.load())
+        if redirected is not None:
+            return redirected
         dispatcher.utter_message(response="utter_nothing_to_fill")
         return []

@@ -124,3 +124,9 @@ def test_a_former_ward_merged_before_2025_is_not_guessed_from_another_district(r
 def test_stars_written_with_an_asterisk(rasa):
     text = say(rasa, sender(), "5* thì cần bao nhiêu điểm vậy ad")
     assert "90 đến 100" in text
+
+
+def test_a_question_close_to_a_form_answer_with_no_form_open_is_answered(rasa):
+    # Taken for a value (or a fall-back between a value and a topic) with no form open: the topic answers.
+    text = say(rasa, sender(), "hộ gia đình thôi ạ, chưa đăng ký kinh doanh thì làm sao?")
+    assert "chủ thể OCOP gồm" in text and "Nguồn:" in text

@@ -96,3 +96,14 @@ def test_a_value_that_asks_nothing_or_points_nowhere_likely_stays_a_value():
     assert stray_value_target(stray("số này là gì?", ("inform", 0.9), ("faq_dossier", 0.05)), entries) is None
     assert stray_value_target(stray("đăng ký được không?", ("inform", 0.5), ("start_registration", 0.4),
                                     ("faq_dossier", 0.3)), entries) is None
+
+
+def test_a_fallback_between_a_value_and_a_topic_is_answered_and_not_counted_as_misunderstood():
+    entries = knowledge.load()
+    parse = {"text": "hộ gia đình thôi, chưa đăng ký kinh doanh thì làm sao?",
+             "intent": {"name": "nlu_fallback"},
+             "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "inform", "confidence": 0.49},
+                                {"name": "faq_eligibility", "confidence": 0.45}]}
+    assert stray_value_target(parse, entries) == "faq_eligibility"
+    events = [user("nlu_fallback"), {"event": "user", "text": parse["text"], "parse_data": parse}]
+    assert consecutive_fallbacks(tracker([], events)) == 0
