@@ -24,7 +24,6 @@ from ocop import knowledge
 from ocop.choices import choices, label
 from ocop.offices import office_for
 from ocop.questions import asks_where
-from ocop.text import has_diacritics, normalize_text
 
 TOPIC_SLOT = "kb_topic"
 PRODUCT_GROUPS = "faq_product_groups"
@@ -44,20 +43,8 @@ def follow_up_buttons(entry: knowledge.Entry, entries: Dict[Text, knowledge.Entr
 
 
 def named_product(text: Text) -> Optional[Tuple[Text, Text]]:
-    """(group key or "?" + word, the word) of the kind of product a question names.
-
-    Keywords are matched without diacritics (``best_choice``); when the producer
-    typed diacritics, the keyword must also appear with its own, so that
-    "cá nhân" is not "nhãn" and "đối tượng" is not "tương".
-    """
-    found = best_choice(text, "product_groups")
-    if found is None or not has_diacritics(text):
-        return found
-    words = " " + " ".join(WORD.findall(normalize_text(text).lower())) + " "
-    key, word = found
-    if has_diacritics(word) and f" {normalize_text(word).lower()} " not in words:
-        return None
-    return found
+    """(group key or "?" + word, the word) of the kind of product a question names (``best_choice``)."""
+    return best_choice(text, "product_groups")
 
 
 def product_verdict(text: Text) -> Optional[Text]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Optional, Text, Tuple
+from typing import Any, List, Optional, Text, Tuple
 
 import phonenumbers
 from stdnum.vn import mst
@@ -19,7 +19,7 @@ from stdnum.vn import mst
 from ocop.address import parse_address
 from ocop.choices import choices, label
 from ocop.pieces import split_pieces
-from ocop.text import fold
+from ocop.text import fold, normalize_word
 
 # Subject types that need the 10 or 13-digit enterprise tax code; a household
 # business may also use the owner's 12-digit personal identification number
@@ -59,13 +59,17 @@ def folded_words(text: Text) -> Text:
 
 
 def best_choice(text: Text, table: Text) -> Optional[Tuple[Text, Text]]:
-    """The choice whose keyword appears first in the folded text (the longest at one place), with that keyword.
+    """The choice whose keyword appears first in the text (the longest at one place), with that keyword.
 
     "trà mãng cầu" is a drink: the producer names the kind of product first.
     A word of ``unclear_products`` found first gives ``("?" + word, word)``: the form asks.
+    Keywords match without diacritics, except that a syllable the producer typed
+    with diacritics must have the keyword's own: "cá nhân" is not "nhãn", "đối
+    tượng" is not "tương", while "banh tráng" is "bánh tráng".
     """
-    words = f" {folded_words(text)} "
-    best: Tuple[int, int, Optional[Text], Text] = (len(words), 0, None, "")
+    syllables = [s for piece in split_pieces(text) if piece.kind != "symbol" for s in piece.syllables]
+    folded = [fold(s) for s in syllables]
+    best: Tuple[int, int, Optional[Text], Text] = (len(folded), 0, None, "")
     candidates = [(key, choice["keywords"]) for key, choice in choices()[table].items()]
     if table == "product_groups":
         candidates += [(f"?{word}", [word]) for word in choices().get("unclear_products") or {}]
@@ -73,11 +77,21 @@ def best_choice(text: Text, table: Text) -> Optional[Tuple[Text, Text]]:
         if text.strip().lower() == key:
             return key, key  # a button payload or an entity value
         for keyword in keywords:
-            folded = " ".join(fold(w) for w in str(keyword).lower().split())
-            at = words.find(f" {folded} ")
-            if at >= 0 and (at, -len(folded)) < best[:2]:
-                best = (at, -len(folded), key, str(keyword))
+            parts = [normalize_word(w) for w in str(keyword).split()]
+            at = _find_syllables(syllables, folded, parts)
+            if at is not None and (at, -len(" ".join(parts))) < best[:2]:
+                best = (at, -len(" ".join(parts)), key, str(keyword))
     return (best[2], best[3]) if best[2] is not None else None
+
+
+def _find_syllables(syllables: List[Text], folded: List[Text], parts: List[Text]) -> Optional[int]:
+    """Where ``parts`` first occur in ``syllables``: equal once folded, and equal where the producer used diacritics."""
+    wanted = [fold(p) for p in parts]
+    for at in range(len(folded) - len(parts) + 1):
+        if folded[at:at + len(parts)] == wanted and all(
+                typed == fold(typed) or typed == part for typed, part in zip(syllables[at:at + len(parts)], parts)):
+            return at
+    return None
 
 
 def _check_choice(text: Any, table: Text, refusal: Text) -> Checked:

@@ -95,3 +95,17 @@ def test_unclear_product_words_get_a_question_not_a_guess() -> None:
                         ("cây giống bưởi", "Cây giống")):
         checked = v.check_product_group(text)
         assert checked.value is None and asked in checked.error and "Sinh vật cảnh" in checked.error, text
+
+
+@pytest.mark.parametrize("text,key", [
+    ("đối tượng nào làm nước mắm", "thuc_pham"),  # "tượng" typed with its marks is not "tương"
+    ("banh tráng phơi sương", "thuc_pham"),  # a syllable typed without marks still matches
+    ("tuong ot", "thuc_pham"),
+])
+def test_syllables_typed_with_diacritics_must_match_the_keywords_own(text: str, key: str) -> None:
+    assert v.check_product_group(text).value == key
+
+
+@pytest.mark.parametrize("text", ["cá nhân", "tp chức năng"])  # not "nhãn"; "thành phố" is not "phở"
+def test_a_keyword_whose_marks_differ_is_not_a_choice(text: str) -> None:
+    assert not v.check_product_group(text).ok
