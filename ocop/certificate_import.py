@@ -31,6 +31,7 @@ from stdnum.vn import mst
 from ocop.address import parse_address
 from ocop.storage.certificates import number_key
 from ocop.text import fold, place_key
+from ocop.vietnam_time import local_now
 
 VALIDITY_MONTHS = 36
 
@@ -236,7 +237,7 @@ def parse_record(cells: Dict[Text, Any], row: int, today: dt.date) -> Tuple[Opti
 
 def parse_file(path: Path, today: Optional[dt.date] = None, progress: bool = False) -> ParsedFile:
     """Every record of the file, or the reasons each bad row was refused."""
-    today = today or dt.date.today()
+    today = today or local_now().date()  # Vietnam's date: expiry is a date there
     result = ParsedFile()
     try:
         return _parse_rows(read_rows(path), result, today, progress)

@@ -15,6 +15,7 @@ from fakes.tax_codes import tax_code
 from ocop.storage import claims, registrations
 from ocop.storage.db import Database
 from ocop.storage.models import AuditLog, ChatUser, PreRegistration, Producer
+from ocop.vietnam_time import local_now
 
 
 def submission(**changes) -> registrations.Submission:
@@ -36,7 +37,7 @@ def count(db: Database, model) -> int:
 def test_submit_writes_every_row_with_a_reference_code(db: Database) -> None:
     outcome = registrations.submit(db, submission())
     assert outcome.created
-    assert re.fullmatch(rf"OCOP-{dt.date.today().year}-\d{{6}}", outcome.reference_code)
+    assert re.fullmatch(rf"OCOP-{local_now().year}-\d{{6}}", outcome.reference_code)
     with db.session() as session:
         registration = session.execute(select(PreRegistration)).scalar_one()
         producer = session.execute(select(Producer)).scalar_one()
@@ -125,7 +126,7 @@ def test_export_xlsx_and_csv_with_vietnamese_headers(db: Database, tmp_path, mon
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Mã hồ sơ", "Ngày đăng ký", "Trạng thái", "Tên sản phẩm")
     assert rows[1][3] == "Trà mãng cầu Tân Lập" and rows[1][4] == "Đồ uống" and len(rows) == 2
-    tomorrow = (dt.date.today() + dt.timedelta(days=1)).strftime("%d/%m/%Y")
+    tomorrow = (local_now().date() + dt.timedelta(days=1)).strftime("%d/%m/%Y")  # Vietnam's date, as the export's
     csv_file = str(tmp_path / "r.csv")
     assert cli.main(["export", "registrations", "--format", "csv", "--since", tomorrow, "-o", csv_file]) == 0
     lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()

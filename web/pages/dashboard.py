@@ -8,7 +8,6 @@ of the products in force, and pre-registrations per month.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Callable, Dict, List, Text, Tuple
 
@@ -93,7 +92,7 @@ async def page(request: Request) -> Response:
 async def download(request: Request) -> Response:
     rows = filtered(request, _current(request))
     return xlsx_download(reports.progress_rows(rows), "Tiến độ chỉ tiêu",
-                         f"tien-do-chi-tieu-{dt.date.today():%Y%m%d}.xlsx")
+                         f"tien-do-chi-tieu-{local_now():%Y%m%d}.xlsx")
 
 
 def routes() -> List[Route]:
