@@ -6,7 +6,7 @@ import base64
 from typing import Dict, Optional, Text
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 COOKIE = "ocop_flash"
 
@@ -14,6 +14,13 @@ COOKIE = "ocop_flash"
 def flash(response: Response, text: Text, error: bool = False) -> None:
     value = ("!" if error else "+") + base64.urlsafe_b64encode(text.encode()).decode()
     response.set_cookie(COOKIE, value, max_age=60, httponly=True, samesite="lax", path="/")
+
+
+def redirect_with(url: Text, text: Text, error: bool = False) -> RedirectResponse:
+    """A redirect after a POST (303) that shows ``text`` once on the next page."""
+    response = RedirectResponse(url, status_code=303)
+    flash(response, text, error)
+    return response
 
 
 def take_flash(request: Request) -> Optional[Dict[Text, object]]:

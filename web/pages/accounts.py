@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import List
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from ocop.storage import console_accounts
 from ocop.vietnam_time import local_now
 from web.auth import current_user, requires
-from web.flash import flash
+from web.flash import redirect_with
 from web.render import render
 
 ROLE_LABELS = {"viewer": "Xem", "officer": "Cán bộ", "admin": "Quản trị"}
@@ -35,18 +35,15 @@ async def change(request: Request) -> Response:
     officer_id = int(request.path_params["id"])
     user = current_user(request)
     form = request.state.form
-    response = RedirectResponse("/tai-khoan", status_code=303)
     if form.get("action") == "unlock":
         console_accounts.unlock(request.app.state.db, officer_id, f"console:{user.login}")
-        flash(response, "Đã mở khóa tài khoản.")
-    elif officer_id == user.id:
-        flash(response, "Không tự đổi quyền của chính mình; hãy nhờ một quản trị viên khác.", error=True)
-    elif console_accounts.change_role(request.app.state.db, officer_id, form.get("role", ""),
-                                      f"console:{user.login}"):
-        flash(response, "Đã đổi quyền; người này cần đăng nhập lại.")
-    else:
-        flash(response, "Không đổi được quyền của tài khoản này.", error=True)
-    return response
+        return redirect_with("/tai-khoan", "Đã mở khóa tài khoản.")
+    if officer_id == user.id:
+        return redirect_with("/tai-khoan", "Không tự đổi quyền của chính mình; hãy nhờ một quản trị viên khác.",
+                             error=True)
+    if console_accounts.change_role(request.app.state.db, officer_id, form.get("role", ""), f"console:{user.login}"):
+        return redirect_with("/tai-khoan", "Đã đổi quyền; người này cần đăng nhập lại.")
+    return redirect_with("/tai-khoan", "Không đổi được quyền của tài khoản này.", error=True)
 
 
 def routes() -> List[Route]:

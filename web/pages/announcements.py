@@ -13,14 +13,14 @@ import json
 from typing import Any, Dict, List, Optional, Text
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from ocop import announcements
 from ocop.audiences import Audience
 from ocop.choices import choices, label
 from web.auth import current_user, requires
-from web.flash import flash
+from web.flash import redirect_with
 from web.render import render
 
 MAX_TEXT = 2000  # one Zalo message; Telegram takes 4,096
@@ -109,13 +109,10 @@ async def send(request: Request) -> Response:
     sent = announcements.confirm_draft(request.app.state.db, draft_id or 0, f"console:{user.login}") \
         if draft_id else None
     if sent is None:
-        response = RedirectResponse("/thong-bao", status_code=303)
-        flash(response, "Bản nháp này đã được gửi hoặc không còn nữa.", error=True)
-        return response
+        return redirect_with("/thong-bao", "Bản nháp này đã được gửi hoặc không còn nữa.", error=True)
     announcement_id, size = sent
-    response = RedirectResponse(f"/thong-bao/{announcement_id}", status_code=303)
-    flash(response, f"Đã xếp hàng thông báo cho {size} người nhận; hệ thống đang gửi dần.")
-    return response
+    return redirect_with(f"/thong-bao/{announcement_id}",
+                         f"Đã xếp hàng thông báo cho {size} người nhận; hệ thống đang gửi dần.")
 
 
 @requires("officer")
@@ -124,9 +121,7 @@ async def discard(request: Request) -> Response:
     draft_id = _int(request.state.form.get("draft_id"))
     if draft_id:
         announcements.discard_draft(request.app.state.db, draft_id, f"console:{user.login}")
-    response = RedirectResponse("/thong-bao", status_code=303)
-    flash(response, "Đã hủy bản nháp, chưa gửi gì.")
-    return response
+    return redirect_with("/thong-bao", "Đã hủy bản nháp, chưa gửi gì.")
 
 
 @requires("viewer")

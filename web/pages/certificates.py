@@ -25,7 +25,7 @@ from ocop.reports import CERTIFICATE_STATUS, RENEWAL_CHOICE
 from ocop.storage import certificates
 from ocop.vietnam_time import local_now
 from web.auth import current_user, requires
-from web.flash import flash
+from web.flash import redirect_with
 from web.render import render, xlsx_download
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -65,14 +65,10 @@ async def upload(request: Request) -> Response:
     sent = request.state.form.file("file")
     suffix = Path(sent.filename or "").suffix.lower() if sent is not None else ""
     if sent is None or suffix not in SUFFIXES:
-        response = RedirectResponse("/chung-nhan", status_code=303)
-        flash(response, "Vui lòng chọn tệp Excel (.xlsx) hoặc CSV.", error=True)
-        return response
+        return redirect_with("/chung-nhan", "Vui lòng chọn tệp Excel (.xlsx) hoặc CSV.", error=True)
     content = await sent.read(MAX_UPLOAD + 1)
     if len(content) > MAX_UPLOAD:
-        response = RedirectResponse("/chung-nhan", status_code=303)
-        flash(response, "Tệp lớn hơn 10 MB. Vui lòng chia nhỏ tệp.", error=True)
-        return response
+        return redirect_with("/chung-nhan", "Tệp lớn hơn 10 MB. Vui lòng chia nhỏ tệp.", error=True)
     name = f"{secrets.token_urlsafe(24)}{suffix}"
     (uploads(request) / name).write_bytes(content)
     return RedirectResponse(f"/chung-nhan/nhap/{name}", status_code=303)
@@ -103,17 +99,15 @@ async def confirm(request: Request) -> Response:
         return PlainTextResponse("Tệp đã được nhập hoặc đã hết hạn. Vui lòng tải lên lại.", status_code=404)
     skip_invalid = request.state.form.get("skip_invalid") == "1"
     parsed = parse_file(path, today=local_now().date())
-    response = RedirectResponse("/chung-nhan", status_code=303)
     if parsed.unreadable or any(error.row == 1 for error in parsed.errors) or (parsed.errors and not skip_invalid):
-        flash(response, "Chưa nhập gì: tệp còn lỗi.", error=True)
-        return RedirectResponse(f"/chung-nhan/nhap/{path.name}", status_code=303)
+        # The message was set on a response that was then dropped; it now reaches the preview page.
+        return redirect_with(f"/chung-nhan/nhap/{path.name}", "Chưa nhập gì: tệp còn lỗi.", error=True)
     user = current_user(request)
     created, updated, unchanged = certificates.upsert(request.app.state.db, parsed.records, f"console:{user.login}")
     path.unlink(missing_ok=True)
     skipped = parsed.rows - len(parsed.records)
-    flash(response, f"Đã nhập {len(parsed.records)} chứng nhận: {created} mới, {updated} cập nhật, "
-                    f"{unchanged} không đổi" + (f", bỏ qua {skipped} dòng lỗi." if skipped else "."))
-    return response
+    return redirect_with("/chung-nhan", f"Đã nhập {len(parsed.records)} chứng nhận: {created} mới, {updated} cập nhật, "
+                         f"{unchanged} không đổi" + (f", bỏ qua {skipped} dòng lỗi." if skipped else "."))
 
 
 @requires("viewer")

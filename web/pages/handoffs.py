@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import List
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from ocop import handoff_replies
@@ -13,7 +13,7 @@ from ocop.conversation_history import ConversationHistory, tracker_store_url
 from ocop.conversations import split_sender
 from ocop.storage import handoffs
 from web.auth import current_user, requires
-from web.flash import flash
+from web.flash import redirect_with
 from web.render import render
 
 REASONS = {"asked": "Người dùng muốn gặp cán bộ", "repeated_fallback": "Trợ lý không hiểu hai lần liền"}
@@ -50,10 +50,9 @@ async def reply(request: Request) -> Response:
     user = current_user(request)
     problem = handoff_replies.reply(request.app.state.db, handoff_id, f"console:{user.login}",
                                     request.state.form.get("text", ""))
-    response = RedirectResponse(f"/ho-tro/{handoff_id}", status_code=303)
-    flash(response, problem or "Đã gửi trả lời; tin nhắn sẽ đến cuộc trò chuyện của người dùng trong giây lát.",
-          error=bool(problem))
-    return response
+    return redirect_with(f"/ho-tro/{handoff_id}",
+                         problem or "Đã gửi trả lời; tin nhắn sẽ đến cuộc trò chuyện của người dùng trong giây lát.",
+                         error=bool(problem))
 
 
 @requires("officer")
@@ -62,9 +61,8 @@ async def close(request: Request) -> Response:
     user = current_user(request)
     closed = handoffs.close(request.app.state.db, handoff_id, f"console:{user.login}",
                             request.state.form.get("note", "").strip()[:1000])
-    response = RedirectResponse("/ho-tro", status_code=303)
-    flash(response, "Đã đóng yêu cầu." if closed else "Yêu cầu này đã được đóng trước đó.", error=not closed)
-    return response
+    return redirect_with("/ho-tro", "Đã đóng yêu cầu." if closed else "Yêu cầu này đã được đóng trước đó.",
+                         error=not closed)
 
 
 def routes() -> List[Route]:

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import List, Optional, Text
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from ocop import registration_review
@@ -20,7 +20,7 @@ from ocop.choices import choices, label
 from ocop.reports import REGISTRATION_STATUS
 from ocop.storage import claims
 from web.auth import current_user, requires
-from web.flash import flash
+from web.flash import redirect_with
 from web.render import render
 
 
@@ -75,9 +75,8 @@ async def change_status(request: Request) -> Response:
     user = current_user(request)
     problem = registration_review.change_status(request.app.state.db, registration_id, form.get("status", ""),
                                                 form.get("message", ""), f"console:{user.login}")
-    response = RedirectResponse(f"/ho-so/{registration_id}", status_code=303)
-    flash(response, problem or "Đã cập nhật trạng thái và gửi thông báo cho người đăng ký.", error=bool(problem))
-    return response
+    return redirect_with(f"/ho-so/{registration_id}",
+                         problem or "Đã cập nhật trạng thái và gửi thông báo cho người đăng ký.", error=bool(problem))
 
 
 @requires("officer")
@@ -86,11 +85,10 @@ async def decide_claim(request: Request) -> Response:
     user = current_user(request)
     decision = claims.decide(request.app.state.db, int(request.path_params["claim_id"]),
                              form.get("decision") == "confirm", f"console:{user.login}")
-    response = RedirectResponse(form.get("back", "/ho-so") if form.get("back", "").startswith("/ho-so") else "/ho-so",
-                                status_code=303)
+    back = form.get("back", "/ho-so") if form.get("back", "").startswith("/ho-so") else "/ho-so"
     messages = {"confirmed": "Đã xác nhận người đăng ký thuộc chủ thể.", "refused": "Đã từ chối yêu cầu."}
-    flash(response, messages.get(decision or "", "Yêu cầu này đã được xử lý trước đó."), error=decision is None)
-    return response
+    return redirect_with(back, messages.get(decision or "", "Yêu cầu này đã được xử lý trước đó."),
+                         error=decision is None)
 
 
 def routes() -> List[Route]:
